@@ -1,0 +1,1 @@
+"""Infrastructure helpers every service may use: settings, bus, blobs, auth, media, logging."""

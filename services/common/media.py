@@ -1,0 +1,259 @@
+"""Opening untrusted media with PyAV, safely.
+
+Every upload is hostile until probed: only local files, only the demuxers and
+decoders listed here, bounded stream count, duration and picture size, and a
+decode-time budget. Errors come out as `MediaError` carrying a typed
+`JobError` a person can act on.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import av.error
+from av.audio.frame import AudioFrame
+from av.audio.stream import AudioStream
+from av.container import InputContainer
+from av.stream import Disposition
+from av.video.frame import VideoFrame
+from av.video.stream import VideoStream
+
+from contracts.enums import JobErrorCode
+from contracts.errors import JobError
+
+# Demuxers accepted for uploads. Deliberately absent: hls, concat, image2 (file
+# patterns), and anything else that follows references written inside a file.
+ALLOWED_DEMUXERS = (
+    "mov",
+    "matroska",
+    "avi",
+    "flv",
+    "gif",
+    "mpegts",
+    "ogg",
+    "mp3",
+    "wav",
+    "aac",
+    "flac",
+    "mpeg",
+    "asf",
+    "mxf",
+    "m4v",
+    "ac3",
+    "eac3",
+    "dts",
+    "webm_dash_manifest",
+)
+VIDEO_DECODERS = (
+    "h264",
+    "hevc",
+    "vp8",
+    "vp9",
+    "av1",
+    "libdav1d",
+    "mpeg1video",
+    "mpeg2video",
+    "mpeg4",
+    "mjpeg",
+    "theora",
+    "gif",
+    "prores",
+    "dnxhd",
+    "vc1",
+    "wmv3",
+    "wmv2",
+    "msmpeg4v3",
+    "h263",
+    "flv",
+    "png",
+)
+AUDIO_DECODERS = (
+    "aac",
+    "aac_fixed",
+    "mp3float",
+    "mp3",
+    "mp2float",
+    "mp2",
+    "ac3",
+    "ac3_fixed",
+    "eac3",
+    "opus",
+    "libopus",
+    "vorbis",
+    "flac",
+    "alac",
+    "dca",
+    "wmav2",
+    "wmav1",
+    "pcm_s16le",
+    "pcm_s16be",
+    "pcm_s24le",
+    "pcm_s24be",
+    "pcm_s32le",
+    "pcm_f32le",
+    "pcm_f64le",
+    "pcm_u8",
+    "pcm_alaw",
+    "pcm_mulaw",
+    "truehd",
+)
+# The decoder may allocate padded frames: leave headroom over the real limit.
+_MAX_PIXELS_HEADROOM = 1.7
+
+
+@dataclass(frozen=True)
+class MediaLimits:
+    """Bounds on what an upload may demand of a worker."""
+
+    max_duration_seconds: float = 4 * 3600
+    max_pixels: int = 7680 * 4320
+    max_streams: int = 32
+    max_decode_seconds: float = 3600
+    open_timeout_seconds: float = 10
+
+
+class MediaError(Exception):
+    """The media cannot be processed; `error` says why in words and in a code."""
+
+    def __init__(self, code: JobErrorCode, message: str, *, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.error = JobError(code=code, message=message, retriable=retriable)
+
+
+@contextmanager
+def open_untrusted(path: Path, limits: MediaLimits) -> Iterator[InputContainer]:
+    """Open an uploaded file for reading, with whitelists and limits applied."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as error:
+        raise MediaError(
+            JobErrorCode.SOURCE_MISSING,
+            "The uploaded file is no longer in storage; upload it again.",
+        ) from error
+    if size == 0:
+        raise MediaError(JobErrorCode.NOT_MEDIA, "The uploaded file is empty.")
+    options = {
+        "protocol_whitelist": "file",
+        "format_whitelist": ",".join(ALLOWED_DEMUXERS),
+    }
+    try:
+        container = av.open(
+            str(path),
+            mode="r",
+            options=options,
+            timeout=(limits.open_timeout_seconds, limits.open_timeout_seconds),
+        )
+    except av.error.InvalidDataError as error:
+        raise MediaError(
+            JobErrorCode.NOT_MEDIA,
+            "This file is not a video or audio file Echo can read. "
+            "Check that you uploaded the right file (for example MP4, MOV, MKV, WebM).",
+        ) from error
+    except av.error.FFmpegError as error:
+        raise MediaError(
+            JobErrorCode.UNSUPPORTED_FORMAT,
+            "This file's format is not supported. Export it as MP4 (H.264/AAC) and upload again.",
+        ) from error
+    try:
+        _check_container(container, limits)
+        yield container
+    finally:
+        container.close()
+
+
+def _check_container(container: InputContainer, limits: MediaLimits) -> None:
+    if len(container.streams) > limits.max_streams:
+        raise MediaError(
+            JobErrorCode.LIMIT_EXCEEDED,
+            f"The file has {len(container.streams)} streams; at most {limits.max_streams} "
+            "are accepted.",
+        )
+    duration = container_duration(container)
+    if duration is not None and duration > limits.max_duration_seconds:
+        raise MediaError(
+            JobErrorCode.LIMIT_EXCEEDED,
+            f"The video is {duration / 60:.0f} minutes long; the limit is "
+            f"{limits.max_duration_seconds / 60:.0f} minutes.",
+        )
+    max_pixels = str(int(limits.max_pixels * _MAX_PIXELS_HEADROOM))
+    for stream in container.streams.video:
+        context = stream.codec_context
+        if context.width * context.height > limits.max_pixels:
+            raise MediaError(
+                JobErrorCode.LIMIT_EXCEEDED,
+                f"The video is {context.width}x{context.height}; the largest accepted picture "
+                f"has {limits.max_pixels:,} pixels.",
+            )
+        context.options = {"codec_whitelist": ",".join(VIDEO_DECODERS), "max_pixels": max_pixels}
+    for audio in container.streams.audio:
+        audio.codec_context.options = {"codec_whitelist": ",".join(AUDIO_DECODERS)}
+
+
+def container_duration(container: InputContainer) -> float | None:
+    """Container duration in seconds, if the file declares one."""
+    if container.duration is None or container.duration <= 0:
+        return None
+    return float(container.duration / av.time_base)
+
+
+def primary_video_stream(container: InputContainer) -> VideoStream | None:
+    """The first real video stream (cover-art pictures do not count)."""
+    for stream in container.streams.video:
+        if not stream.disposition & Disposition.attached_pic:
+            return stream
+    return None
+
+
+def primary_audio_stream(container: InputContainer) -> AudioStream | None:
+    """The default audio stream, else the first one."""
+    audio = list(container.streams.audio)
+    for stream in audio:
+        if stream.disposition & Disposition.default:
+            return stream
+    return audio[0] if audio else None
+
+
+def frame_rate(stream: VideoStream) -> Fraction | None:
+    """A usable frame rate: Matroska and FLV report 1000 fps from their ms time base."""
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate and 0 < rate <= 240:
+            return Fraction(rate)
+    return None
+
+
+def decode(
+    container: InputContainer,
+    streams: list[VideoStream | AudioStream],
+    limits: MediaLimits,
+    *,
+    started_at: float | None = None,
+) -> Iterator[VideoFrame | AudioFrame]:
+    """Decode the given streams in file order, raising `MediaError` on damage or overrun.
+
+    Zero-size packets (Ogg Theora repeat-frame markers) are skipped: they carry
+    no picture and make the decoder fail with EINVAL.
+    """
+    started = time.monotonic() if started_at is None else started_at
+    try:
+        for packet in container.demux(streams):
+            if packet.size == 0 and packet.pts is not None:
+                continue
+            for frame in packet.decode():
+                if isinstance(frame, VideoFrame | AudioFrame):
+                    yield frame
+            if time.monotonic() - started > limits.max_decode_seconds:
+                raise MediaError(
+                    JobErrorCode.LIMIT_EXCEEDED,
+                    f"Processing took longer than {limits.max_decode_seconds:.0f} s and was "
+                    "stopped.",
+                )
+    except av.error.FFmpegError as error:
+        raise MediaError(
+            JobErrorCode.DAMAGED_MEDIA,
+            f"The file is damaged or truncated: decoding failed ({error.strerror or error}). "
+            "Upload the complete original file.",
+        ) from error

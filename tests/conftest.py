@@ -1,0 +1,142 @@
+"""Session fixtures: a real nats-server (JetStream) and a real Postgres, both on
+loopback in a temporary directory, stopped by the fixture that started them."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import nats
+import psycopg
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+
+from services.common.auth import mint_token
+from services.common.bus import declare_streams
+from services.common.migrations import apply_migrations
+from services.devstack.servers import EmbeddedPostgres, NatsServer
+from tests.support.media import MediaSpec, make_media, make_not_media, make_truncated
+
+JWT_SECRET = "test-secret-" + "x" * 32
+SHARED_MEDIA_DIR = Path(__file__).resolve().parents[2] / "shared" / "media"
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    server = NatsServer(tmp_path_factory.mktemp("nats")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", delete_on_stop=True).start()
+    apply_migrations(server.dsn)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres: EmbeddedPostgres) -> str:
+    return postgres.dsn
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> str:
+    """The database with every Echo table emptied before the test."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "truncate videos, video_jobs, video_metadata, event_outbox, projected_events cascade"
+        )
+    return database_url
+
+
+@pytest.fixture
+async def nats_client(nats_server: NatsServer) -> AsyncIterator[NatsClient]:
+    client = await nats.connect(nats_server.url)
+    yield client
+    await client.drain()
+
+
+@pytest.fixture
+async def jetstream(nats_client: NatsClient) -> JetStreamContext:
+    """JetStream with Echo's streams declared and emptied, so each test starts clean."""
+    js = nats_client.jetstream()
+    await declare_streams(js, replicas=1)
+    for stream in ("ECHO_VIDEOS", "ECHO_JOBS", "ECHO_STATUS"):
+        await js.purge_stream(stream)
+    return js
+
+
+@pytest.fixture
+def blob_root(tmp_path: Path) -> Path:
+    root = tmp_path / "blobs"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture(scope="session")
+def jwt_secret() -> str:
+    return JWT_SECRET
+
+
+@pytest.fixture
+def user_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+@pytest.fixture
+def other_user_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+@pytest.fixture
+def token(user_id: uuid.UUID) -> str:
+    return mint_token(JWT_SECRET, user_id)
+
+
+@pytest.fixture
+def other_token(other_user_id: uuid.UUID) -> str:
+    return mint_token(JWT_SECRET, other_user_id)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def sample_video(media_dir: Path) -> Path:
+    """2 s, 320x240, 25 fps H.264 + AAC stereo MP4."""
+    return make_media(media_dir / "sample.mp4", MediaSpec(duration_seconds=2.0))
+
+
+@pytest.fixture(scope="session")
+def sample_audio_only(media_dir: Path) -> Path:
+    """2 s AAC stereo in an M4A."""
+    return make_media(media_dir / "audio.m4a", MediaSpec(video=False))
+
+
+@pytest.fixture(scope="session")
+def sample_silent_video(media_dir: Path) -> Path:
+    """2 s H.264 MP4 with no audio track."""
+    return make_media(media_dir / "silent.mp4", MediaSpec(audio=False))
+
+
+@pytest.fixture(scope="session")
+def sample_long_video(media_dir: Path) -> Path:
+    """A video long enough to interrupt mid-transcode (20 s, 640x360)."""
+    return make_media(
+        media_dir / "long.mp4", MediaSpec(duration_seconds=20.0, width=640, height=360)
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_truncated(media_dir: Path, sample_video: Path) -> Path:
+    """The first half of `sample_video`: its header promises frames that are missing."""
+    return make_truncated(sample_video, media_dir / "truncated.mp4")
+
+
+@pytest.fixture(scope="session")
+def sample_not_media(media_dir: Path) -> Path:
+    return make_not_media(media_dir / "notes.mp4")
