@@ -1,7 +1,10 @@
-"""Settings shared by the services, read from `ECHO_*` environment variables.
+"""Settings shared by the services.
 
-Each service composes the pieces it needs into its own `Settings` class and
-builds it at startup (never at import time).
+Shared infrastructure is configured once for every service with `ECHO_*`
+variables (`ECHO_NATS_URL`, `ECHO_BLOB_ROOT`, `ECHO_JWT_SECRET`, ...); what is
+particular to one service uses that service's prefix (`ECHO_GATEWAY_PORT`,
+`ECHO_TRANSCODER_ACK_WAIT_SECONDS`, ...) through a `ServiceSettings` subclass.
+Every settings object is built at startup, never at import time.
 """
 
 from enum import StrEnum
@@ -99,8 +102,14 @@ class AuthSettings(EchoSettings):
         return self
 
 
-class HttpSettings(EchoSettings):
-    """Where a service's HTTP endpoints (API, health, metrics) listen."""
+class ServiceSettings(BaseSettings):
+    """Base of one service's own settings; subclasses set `env_prefix`, e.g. `ECHO_GATEWAY_`.
 
-    host: str = Field(default="127.0.0.1", description="Bind address.")
-    port: int = Field(default=8000, ge=0, le=65535, description="Bind port.")
+    `host` and `port` are where the service's HTTP endpoints (API or health and
+    metrics) listen.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    host: str = Field(default="127.0.0.1", description="Bind address of the HTTP endpoints.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Bind port of the HTTP endpoints.")

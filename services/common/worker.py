@@ -46,15 +46,15 @@ from services.common.blobs import LocalBlobStore
 from services.common.bus import bound_stream, publish_event
 from services.common.logging import log_context
 from services.common.media import MediaError, MediaLimits
-from services.common.settings import BlobSettings, BusSettings, HttpSettings
+from services.common.settings import BusSettings, ServiceSettings
 
 logger = logging.getLogger(__name__)
 
 _E = TypeVar("_E", bound=JobEvent)
 
 
-class WorkerSettings(BusSettings, BlobSettings, HttpSettings):
-    """Settings every worker shares (each worker adds its own)."""
+class WorkerSettings(ServiceSettings):
+    """Tuning every worker has; each worker subclasses it with its own env prefix."""
 
     ack_wait_seconds: float = Field(
         default=60, gt=0, description="JetStream redelivers a job not heard of for this long."
@@ -178,6 +178,7 @@ async def run_job(
     publishers: JobPublishers,
     store: LocalBlobStore,
     settings: WorkerSettings,
+    bus: BusSettings,
 ) -> None:
     """Run this worker's job of `event`, if it lists one; see the module doc for acks."""
     job = event.job_of_kind(kind)
@@ -186,7 +187,7 @@ async def run_job(
     metadata = message.raw_message.metadata
     attempt = int(metadata.num_delivered) if metadata else 1
     with log_context(video_id=event.video_id, job_id=job.job_id, attempt=attempt):
-        runner = _JobRun(message, event, job, attempt, publishers, store, settings)
+        runner = _JobRun(message, event, job, attempt, publishers, store, settings, bus)
         await runner.run(work)
 
 
@@ -200,7 +201,9 @@ class _JobRun:
         publishers: JobPublishers,
         store: LocalBlobStore,
         settings: WorkerSettings,
+        bus: BusSettings,
     ) -> None:
+        self.bus = bus
         self.message = message
         self.event = event
         self.job = job
@@ -226,7 +229,7 @@ class _JobRun:
             self.publishers.started,
             self._event(JobStartedEvent),
             msg_id=f"{self.delivery_tag}:started",
-            settings=self.settings,
+            settings=self.bus,
         )
         cancelled = threading.Event()
         pump = _ProgressPump(asyncio.get_running_loop())
@@ -264,7 +267,7 @@ class _JobRun:
             self.publishers.completed,
             self._event(JobCompletedEvent, result=result),
             msg_id=f"{self.job.job_id}:completed",
-            settings=self.settings,
+            settings=self.bus,
         )
         logger.info("job completed")
 
@@ -290,7 +293,7 @@ class _JobRun:
                     self.publishers.progress,
                     self._event(JobProgressEvent, percent=round(percent, 2), eta_seconds=eta),
                     msg_id=f"{self.delivery_tag}:progress:{sequence}",
-                    settings=self.settings,
+                    settings=self.bus,
                 )
             except Exception:  # progress is advisory: never fail a job over it
                 logger.warning("progress event not published", exc_info=True)
@@ -301,7 +304,7 @@ class _JobRun:
             self.publishers.failed,
             self._event(JobFailedEvent, error=error),
             msg_id=f"{self.job.job_id}:failed",
-            settings=self.settings,
+            settings=self.bus,
         )
 
     async def _retry_or_fail(self, error: Exception) -> None:
