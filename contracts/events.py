@@ -48,7 +48,9 @@ class VideoUploadedEvent(EventEnvelope):
     higher `dispatch_attempt`; a worker acts only on the jobs of its own kind.
     """
 
-    event_type: Literal["video.uploaded"] = "video.uploaded"
+    event_type: Literal["video.uploaded"] = Field(
+        default="video.uploaded", description="Discriminator naming the event."
+    )
     source: BlobRef = Field(description="The uploaded file in blob storage.")
     original_filename: str = Field(description="File name as the uploader sent it (display only).")
     jobs: list[JobRef] = Field(min_length=1, description="Jobs to run for this dispatch.")
@@ -72,13 +74,17 @@ class JobEvent(EventEnvelope):
 class JobStartedEvent(JobEvent):
     """A worker began the job."""
 
-    event_type: Literal["job.started"] = "job.started"
+    event_type: Literal["job.started"] = Field(
+        default="job.started", description="Discriminator naming the event."
+    )
 
 
 class JobProgressEvent(JobEvent):
     """The job is alive and this far along."""
 
-    event_type: Literal["job.progress"] = "job.progress"
+    event_type: Literal["job.progress"] = Field(
+        default="job.progress", description="Discriminator naming the event."
+    )
     percent: float = Field(ge=0, le=100, description="Share of the work done.")
     eta_seconds: float | None = Field(
         default=None, ge=0, description="Estimated seconds left, when it can be estimated honestly."
@@ -88,14 +94,18 @@ class JobProgressEvent(JobEvent):
 class TranscodeResult(ContractModel):
     """What a finished transcode produced."""
 
-    kind: Literal[JobKind.TRANSCODE] = JobKind.TRANSCODE
+    kind: Literal[JobKind.TRANSCODE] = Field(
+        default=JobKind.TRANSCODE, description="Discriminator: a transcode result."
+    )
     renditions: list[Rendition] = Field(min_length=1, description="Every output, fully written.")
 
 
 class MetadataResult(ContractModel):
     """What a finished metadata extraction produced."""
 
-    kind: Literal[JobKind.METADATA] = JobKind.METADATA
+    kind: Literal[JobKind.METADATA] = Field(
+        default=JobKind.METADATA, description="Discriminator: a metadata result."
+    )
     probe: MediaProbe = Field(description="Container and stream description.")
     poster: BlobRef | None = Field(
         default=None, description="Poster JPEG; absent for audio-only files."
@@ -108,14 +118,18 @@ JobResult = Annotated[TranscodeResult | MetadataResult, Field(discriminator="kin
 class JobCompletedEvent(JobEvent):
     """The job finished and its outputs are fully written."""
 
-    event_type: Literal["job.completed"] = "job.completed"
+    event_type: Literal["job.completed"] = Field(
+        default="job.completed", description="Discriminator naming the event."
+    )
     result: JobResult = Field(description="The job's outputs.")
 
 
 class JobFailedEvent(JobEvent):
     """The job ended without output."""
 
-    event_type: Literal["job.failed"] = "job.failed"
+    event_type: Literal["job.failed"] = Field(
+        default="job.failed", description="Discriminator naming the event."
+    )
     error: JobError = Field(description="Why, and whether trying again could help.")
 
 
@@ -132,7 +146,9 @@ class JobStatusChangedEvent(EventEnvelope):
     receiving it sees the same state. `version` grows by one per change.
     """
 
-    event_type: Literal["job.status_changed"] = "job.status_changed"
+    event_type: Literal["job.status_changed"] = Field(
+        default="job.status_changed", description="Discriminator naming the event."
+    )
     job_id: UUID = Field(description="The job.")
     kind: JobKind = Field(description="The job's kind.")
     status: ProcessingStatus = Field(description="The job's status now.")

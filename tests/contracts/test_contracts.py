@@ -1,0 +1,184 @@
+"""Contracts: JSON round-trips, strictness, subjects, and the published JSON Schema."""
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from contracts import (
+    BlobRef,
+    JobCompletedEvent,
+    JobError,
+    JobErrorCode,
+    JobFailedEvent,
+    JobKind,
+    JobProgressEvent,
+    JobRef,
+    JobStartedEvent,
+    JobStatusChangedEvent,
+    MediaProbe,
+    MetadataResult,
+    ProcessingStatus,
+    Rendition,
+    RenditionKind,
+    TranscodeResult,
+    VideoMetadataUpdateRequestSchema,
+    VideoStreamInfo,
+    VideoUploadedEvent,
+    WorkerJobEvent,
+    streams,
+    subjects,
+)
+from contracts.schema import json_schemas
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "contracts" / "schemas"
+OWNER = uuid.UUID("00000000-0000-4000-8000-000000000001")
+VIDEO = uuid.UUID("00000000-0000-4000-8000-000000000002")
+JOB = uuid.UUID("00000000-0000-4000-8000-000000000003")
+
+
+def _job_fields() -> dict[str, object]:
+    return {"video_id": VIDEO, "owner_id": OWNER, "job_id": JOB, "attempt": 1}
+
+
+def _examples() -> list[BaseModel]:
+    source = BlobRef(key=f"videos/{OWNER}/{VIDEO}/source", size_bytes=10, sha256="ab" * 32)
+    rendition = Rendition(
+        name="mp4-720p",
+        kind=RenditionKind.VIDEO,
+        file=BlobRef(key="videos/x/out.mp4", size_bytes=5),
+        container="mp4",
+        video_codec="h264",
+        audio_codec="aac",
+        width=1280,
+        height=720,
+        duration_seconds=2.0,
+    )
+    probe = MediaProbe(
+        container_format="mov,mp4,m4a,3gp,3g2,mj2",
+        duration_seconds=2.0,
+        size_bytes=10,
+        video=VideoStreamInfo(
+            index=0, codec="h264", width=320, height=240, display_width=320, display_height=240
+        ),
+        stream_count=1,
+    )
+    return [
+        VideoUploadedEvent(
+            video_id=VIDEO,
+            owner_id=OWNER,
+            source=source,
+            original_filename="clip.mp4",
+            jobs=[JobRef(job_id=JOB, kind=JobKind.TRANSCODE)],
+        ),
+        JobStartedEvent(kind=JobKind.TRANSCODE, **_job_fields()),  # type: ignore[arg-type]
+        JobProgressEvent(kind=JobKind.TRANSCODE, percent=42.5, eta_seconds=3, **_job_fields()),  # type: ignore[arg-type]
+        JobCompletedEvent(
+            kind=JobKind.TRANSCODE,
+            result=TranscodeResult(renditions=[rendition]),
+            **_job_fields(),  # type: ignore[arg-type]
+        ),
+        JobCompletedEvent(
+            kind=JobKind.METADATA,
+            result=MetadataResult(probe=probe, poster=None),
+            **_job_fields(),  # type: ignore[arg-type]
+        ),
+        JobFailedEvent(
+            kind=JobKind.METADATA,
+            error=JobError(code=JobErrorCode.NOT_MEDIA, message="Not a video.", retriable=False),
+            **_job_fields(),  # type: ignore[arg-type]
+        ),
+        JobStatusChangedEvent(
+            video_id=VIDEO,
+            owner_id=OWNER,
+            job_id=JOB,
+            kind=JobKind.TRANSCODE,
+            status=ProcessingStatus.PROCESSING,
+            progress=10,
+            version=2,
+            video_status=ProcessingStatus.PROCESSING,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("event", _examples(), ids=lambda e: type(e).__name__)
+def test_every_event_round_trips_through_json(event: BaseModel) -> None:
+    decoded = type(event).model_validate_json(event.model_dump_json())
+    assert decoded == event
+
+
+def test_worker_events_parse_by_their_event_type() -> None:
+    adapter: TypeAdapter[object] = TypeAdapter(WorkerJobEvent)
+    for event in _examples()[1:6]:
+        parsed = adapter.validate_json(event.model_dump_json())
+        assert type(parsed) is type(event)
+        assert parsed == event
+
+
+def test_job_results_parse_by_kind() -> None:
+    completed = _examples()[4]
+    assert isinstance(completed, JobCompletedEvent)
+    parsed = JobCompletedEvent.model_validate_json(completed.model_dump_json())
+    assert isinstance(parsed.result, MetadataResult)
+
+
+def test_unknown_fields_are_refused() -> None:
+    payload = json.loads(_examples()[1].model_dump_json())
+    payload["surprise"] = 1
+    with pytest.raises(ValidationError, match="surprise"):
+        JobStartedEvent.model_validate(payload)
+
+
+def test_progress_is_bounded() -> None:
+    with pytest.raises(ValidationError):
+        JobProgressEvent(kind=JobKind.TRANSCODE, percent=101, **_job_fields())  # type: ignore[arg-type]
+
+
+def test_upload_event_names_the_job_of_each_kind() -> None:
+    event = _examples()[0]
+    assert isinstance(event, VideoUploadedEvent)
+    assert event.job_of_kind(JobKind.TRANSCODE) == JobRef(job_id=JOB, kind=JobKind.TRANSCODE)
+    assert event.job_of_kind(JobKind.METADATA) is None
+
+
+def test_metadata_update_rejects_empty_title() -> None:
+    with pytest.raises(ValidationError):
+        VideoMetadataUpdateRequestSchema(title="")
+
+
+def test_terminal_statuses() -> None:
+    assert {s for s in ProcessingStatus if s.is_terminal} == {
+        ProcessingStatus.COMPLETED,
+        ProcessingStatus.FAILED,
+    }
+
+
+def test_subjects_fall_inside_their_streams() -> None:
+    assert subjects.job_event(JobKind.METADATA, "completed") == "echo.jobs.metadata.completed"
+    assert subjects.job_status(OWNER, JOB) == f"echo.status.{OWNER}.{JOB}"
+    assert subjects.job_status_of_owner(OWNER) == f"echo.status.{OWNER}.>"
+    assert streams.TRANSCODER.stream == streams.VIDEOS.name
+    assert streams.GATEWAY_PROJECTOR.stream == streams.JOBS.name
+    assert len({spec.name for spec in streams.ALL_STREAMS}) == len(streams.ALL_STREAMS)
+
+
+def test_published_json_schemas_are_current() -> None:
+    """`contracts/schemas/` is what other languages generate from; regenerate it with
+    `python -m contracts.schema contracts/schemas` after changing a contract."""
+    current = json_schemas()
+    published = {path.stem: json.loads(path.read_text()) for path in SCHEMA_DIR.glob("*.json")}
+    assert sorted(published) == sorted(current)
+    for name, schema in current.items():
+        assert published[name] == schema, f"{name}.json is stale"
+
+
+def test_every_contract_field_is_described() -> None:
+    for name, schema in json_schemas().items():
+        definitions = [schema, *schema.get("$defs", {}).values()]
+        for definition in definitions:
+            for field_name, field_schema in definition.get("properties", {}).items():
+                assert "description" in field_schema or "$ref" in field_schema, (
+                    f"{name}: {definition.get('title')}.{field_name} has no description"
+                )

@@ -1,0 +1,78 @@
+"""A small test client for the running platform: upload, and watch live status."""
+
+import asyncio
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from contracts import JobStatusUpdate, ProcessingStatus, VideoUploadResponseSchema
+
+
+@dataclass
+class StatusWatcher:
+    """Collects the live updates one WebSocket connection receives."""
+
+    connection: ClientConnection
+    updates: list[JobStatusUpdate] = field(default_factory=list)
+
+    async def until_terminal(self, job_ids: Iterable[UUID], within: float) -> None:
+        """Read updates until every job in `job_ids` is completed or failed."""
+        pending = set(job_ids)
+
+        async def read() -> None:
+            while pending:
+                update = JobStatusUpdate.model_validate_json(await self.connection.recv())
+                self.updates.append(update)
+                if update.job_id in pending and update.status.is_terminal:
+                    pending.discard(update.job_id)
+
+        await asyncio.wait_for(read(), within)
+
+    async def until(self, job_id: UUID, status: ProcessingStatus, within: float) -> None:
+        async def read() -> None:
+            while True:
+                update = JobStatusUpdate.model_validate_json(await self.connection.recv())
+                self.updates.append(update)
+                if update.job_id == job_id and update.status == status and update.progress > 0:
+                    return
+
+        await asyncio.wait_for(read(), within)
+
+    def statuses(self, job_id: UUID) -> list[ProcessingStatus]:
+        """The distinct statuses seen for a job, in order."""
+        seen: list[ProcessingStatus] = []
+        for update in self.updates:
+            if update.job_id == job_id and (not seen or seen[-1] != update.status):
+                seen.append(update.status)
+        return seen
+
+
+def ws_url(notifier_url: str, token: str) -> str:
+    return notifier_url.replace("http://", "ws://") + f"/ws/jobs?access_token={token}"
+
+
+async def open_watcher(notifier_url: str, token: str) -> StatusWatcher:
+    return StatusWatcher(await connect(ws_url(notifier_url, token)))
+
+
+async def upload(
+    api: httpx.AsyncClient, path: Path, token: str, title: str | None = None
+) -> VideoUploadResponseSchema:
+    with path.open("rb") as file:
+        response = await api.post(
+            "/api/videos",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": (path.name, file, "application/octet-stream")},
+            data={"title": title} if title else None,
+        )
+    assert response.status_code == 201, response.text
+    return VideoUploadResponseSchema.model_validate_json(response.text)
+
+
+def problem_code(response: httpx.Response) -> str:
+    return str(json.loads(response.text).get("code"))

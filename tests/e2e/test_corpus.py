@@ -1,0 +1,57 @@
+"""Every real sample in ../shared/media, through the whole platform.
+
+Runs only when that folder is present (it is not part of the repository).
+"""
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contracts import ProcessingStatus, VideoWithJobsResponseSchema
+from services.devstack.stack import DevStack
+from tests.conftest import SHARED_MEDIA_DIR
+from tests.e2e.client import open_watcher, upload
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.corpus,
+    pytest.mark.skipif(
+        not (SHARED_MEDIA_DIR / "MANIFEST.md").exists(), reason="no shared media corpus here"
+    ),
+]
+
+
+def manifest_files() -> list[Path]:
+    manifest = SHARED_MEDIA_DIR / "MANIFEST.md"
+    if not manifest.exists():
+        return []
+    names = re.findall(r"^\| \d+ \| `([^`]+)`", manifest.read_text(), flags=re.MULTILINE)
+    return [SHARED_MEDIA_DIR / name for name in names]
+
+
+@pytest.mark.parametrize("path", manifest_files(), ids=lambda p: p.name)
+async def test_corpus_file_ends_completed_or_failed_with_a_message(
+    stack: DevStack, e2e_token: str, path: Path
+) -> None:
+    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as api:
+        uploaded = await upload(api, path, e2e_token)
+        await watcher.until_terminal([job.id for job in uploaded.jobs], within=240)
+        await watcher.connection.close()
+        response = await api.get(
+            f"/api/videos/{uploaded.video.id}", headers={"Authorization": f"Bearer {e2e_token}"}
+        )
+    video = VideoWithJobsResponseSchema.model_validate_json(response.text)
+    if path.name.startswith("broken_"):
+        assert video.status == ProcessingStatus.FAILED
+        failed = [job for job in video.jobs if job.status == ProcessingStatus.FAILED]
+        assert failed
+        assert all(job.error_message and job.error_code for job in failed)
+    else:
+        assert video.status == ProcessingStatus.COMPLETED, [
+            (job.kind, job.error_code, job.error_message) for job in video.jobs
+        ]
+        assert video.renditions
+        assert video.metadata is not None

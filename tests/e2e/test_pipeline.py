@@ -1,0 +1,197 @@
+"""End to end: four service processes, real NATS and Postgres, real media.
+
+Upload through the REST API, watch live status over the notifier's WebSocket,
+then check the outputs by decoding them.
+"""
+
+import asyncio
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+from uuid import UUID
+
+import av
+import httpx
+import pytest
+
+from contracts import (
+    JobKind,
+    ProcessingStatus,
+    VideoJobResponseSchema,
+    VideoUploadResponseSchema,
+    VideoWithJobsResponseSchema,
+)
+from services.devstack.stack import DevStack
+from tests.e2e.client import open_watcher, upload
+from tests.support.media import decode_fully
+
+pytestmark = pytest.mark.e2e
+
+
+def _job(uploaded: VideoUploadResponseSchema, kind: JobKind) -> VideoJobResponseSchema:
+    return next(job for job in uploaded.jobs if job.kind == kind)
+
+
+async def _video(api: httpx.AsyncClient, video_id: UUID, token: str) -> VideoWithJobsResponseSchema:
+    response = await api.get(
+        f"/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    return VideoWithJobsResponseSchema.model_validate_json(response.text)
+
+
+async def _download(api: httpx.AsyncClient, url: str, token: str, target: Path) -> Path:
+    async with api.stream("GET", url, headers={"Authorization": f"Bearer {token}"}) as response:
+        assert response.status_code == 200
+        with target.open("wb") as file:
+            async for chunk in response.aiter_bytes():
+                file.write(chunk)
+    return target
+
+
+async def test_upload_goes_live_to_completed_with_correct_outputs(
+    stack: DevStack, e2e_token: str, sample_video: Path, tmp_path: Path
+) -> None:
+    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
+        uploaded = await upload(api, sample_video, e2e_token, title="Sample")
+        assert uploaded.video.status == ProcessingStatus.PENDING
+        assert {job.status for job in uploaded.jobs} == {ProcessingStatus.PENDING}
+        job_ids = [job.id for job in uploaded.jobs]
+
+        await watcher.until_terminal(job_ids, within=120)
+        await watcher.connection.close()
+        transcode = _job(uploaded, JobKind.TRANSCODE).id
+        assert watcher.statuses(transcode)[-2:] == [
+            ProcessingStatus.PROCESSING,
+            ProcessingStatus.COMPLETED,
+        ]
+        assert ProcessingStatus.PENDING in watcher.statuses(transcode)
+        progress = [u.progress for u in watcher.updates if u.job_id == transcode]
+        assert progress == sorted(progress), "progress never goes backwards"
+
+        video = await _video(api, uploaded.video.id, e2e_token)
+        assert video.status == ProcessingStatus.COMPLETED
+        assert all(job.status == ProcessingStatus.COMPLETED for job in video.jobs)
+
+        # The MP4 decodes fully, with the source's duration.
+        assert len(video.renditions) == 1
+        mp4 = await _download(api, video.renditions[0].url, e2e_token, tmp_path / "out.mp4")
+        source = decode_fully(sample_video)
+        output = decode_fully(mp4)
+        assert output.video_codec == "h264"
+        assert output.audio_codec == "aac"
+        assert abs(output.duration_seconds - source.duration_seconds) <= 0.1
+        assert output.video_frames == source.video_frames
+
+        # The stored metadata matches an independent PyAV probe of the source.
+        metadata = video.metadata
+        assert metadata is not None
+        with av.open(str(sample_video)) as container:
+            stream = container.streams.video[0]
+            audio = container.streams.audio[0]
+            assert container.duration is not None
+            assert metadata.duration_seconds == pytest.approx(container.duration / 1e6, abs=0.01)
+            assert metadata.width == stream.codec_context.width
+            assert metadata.height == stream.codec_context.height
+            assert metadata.video_codec == stream.codec_context.name
+            assert stream.average_rate is not None
+            assert metadata.frame_rate == pytest.approx(float(Fraction(stream.average_rate)))
+            assert metadata.audio_codec == audio.codec_context.name
+            assert metadata.audio_channels == audio.codec_context.channels
+            assert metadata.audio_sample_rate == audio.codec_context.sample_rate
+            assert metadata.size_bytes == sample_video.stat().st_size
+        assert metadata.poster_url is not None
+        poster = await _download(api, metadata.poster_url, e2e_token, tmp_path / "poster.jpg")
+        with av.open(str(poster)) as image:
+            assert image.streams.video[0].codec_context.name == "mjpeg"
+
+
+async def test_a_file_that_is_not_a_video_fails_with_a_reason_after_one_attempt(
+    stack: DevStack, e2e_token: str, sample_not_media: Path
+) -> None:
+    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
+        uploaded = await upload(api, sample_not_media, e2e_token)
+        await watcher.until_terminal([job.id for job in uploaded.jobs], within=60)
+        await watcher.connection.close()
+        video = await _video(api, uploaded.video.id, e2e_token)
+    assert video.status == ProcessingStatus.FAILED
+    for job in video.jobs:
+        assert job.status == ProcessingStatus.FAILED
+        assert job.attempts == 1
+        assert job.retriable is False
+        assert job.error_message
+        assert "not a video" in job.error_message
+    failed = [u for u in watcher.updates if u.status == ProcessingStatus.FAILED]
+    assert {u.error_message for u in failed} == {video.jobs[0].error_message}
+
+
+async def test_a_truncated_video_fails_as_damaged(
+    stack: DevStack, e2e_token: str, sample_truncated: Path
+) -> None:
+    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
+        uploaded = await upload(api, sample_truncated, e2e_token)
+        await watcher.until_terminal([job.id for job in uploaded.jobs], within=60)
+        await watcher.connection.close()
+        video = await _video(api, uploaded.video.id, e2e_token)
+    transcode = next(job for job in video.jobs if job.kind == JobKind.TRANSCODE)
+    assert transcode.status == ProcessingStatus.FAILED
+    assert transcode.attempts == 1
+    assert transcode.error_message
+    assert video.renditions == []
+
+
+async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
+    stack: DevStack, e2e_token: str, sample_long_video: Path, tmp_path: Path
+) -> None:
+    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
+        uploaded = await upload(api, sample_long_video, e2e_token)
+        transcode = _job(uploaded, JobKind.TRANSCODE).id
+        await watcher.until(transcode, ProcessingStatus.PROCESSING, within=60)
+
+        stack.kill_service("transcoder")
+        output_dir = stack.blob_root / "videos"
+        stack.start_service("transcoder")
+        await asyncio.to_thread(stack.wait_ready, 60, ("transcoder",))
+
+        await watcher.until_terminal([job.id for job in uploaded.jobs], within=180)
+        await watcher.connection.close()
+        video = await _video(api, uploaded.video.id, e2e_token)
+        job = next(j for j in video.jobs if j.id == transcode)
+        assert job.status == ProcessingStatus.COMPLETED
+        assert job.attempts == 2
+        completions = [
+            u
+            for u in watcher.updates
+            if u.job_id == transcode and u.status == ProcessingStatus.COMPLETED
+        ]
+        assert len({u.version for u in completions}) == 1, "completed exactly once"
+        mp4 = await _download(api, video.renditions[0].url, e2e_token, tmp_path / "long.mp4")
+    assert abs(decode_fully(mp4).duration_seconds - 20.0) <= 0.1
+    assert not list(output_dir.rglob("*.partial")), "no half-written output left behind"
+
+
+def test_cli_uploads_and_follows_live_progress(
+    stack: DevStack, e2e_token: str, sample_video: Path
+) -> None:
+    echoctl = Path(sys.executable).with_name("echoctl")
+    result = subprocess.run(
+        [str(echoctl), "upload", str(sample_video), "--title", "From the CLI"],
+        env={
+            "ECHO_API_URL": stack.gateway_url,
+            "ECHO_NOTIFIER_URL": stack.notifier_url,
+            "ECHO_TOKEN": e2e_token,
+            "PATH": str(echoctl.parent),
+            "COLUMNS": "120",
+        },
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "completed" in result.stdout
