@@ -67,7 +67,11 @@ class LocalBlobStore:
     def path(self, key: str) -> Path:
         """The file behind a key; refuses keys that leave the root."""
         pure = PurePosixPath(key)
-        if pure.is_absolute() or not pure.parts or any(p in ("", ".", "..") for p in pure.parts):
+        if (
+            str(pure) != key
+            or pure.is_absolute()
+            or any(part in ("", ".", "..") for part in pure.parts)
+        ):
             raise InvalidBlobKeyError(f"invalid blob key: {key!r}")
         path = (self.root / pure).resolve()
         if not path.is_relative_to(self.root):

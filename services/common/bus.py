@@ -12,11 +12,11 @@ from faststream import AckPolicy
 from faststream.nats import JStream, NatsBroker
 from faststream.nats.publisher.usecase import LogicPublisher
 from nats.js import JetStreamContext
-from nats.js.api import PubAck, RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import ConsumerConfig, PubAck, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 from pydantic import BaseModel
 
-from contracts.streams import ALL_STREAMS, StreamSpec
+from contracts.streams import ALL_STREAMS, ConsumerSpec, StreamSpec
 from services.common.settings import BusSettings
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,18 @@ def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
 def bound_stream(spec: StreamSpec) -> JStream:
     """A FastStream handle on a stream that `declare_streams` already created."""
     return JStream(spec.name, declare=False)
+
+
+async def declare_consumer(
+    js: JetStreamContext, spec: ConsumerSpec, config: ConsumerConfig
+) -> None:
+    """Create a durable consumer, or update it to `config`.
+
+    A FastStream subscriber only binds to a durable that exists, so without this
+    a changed `ack_wait` or `max_deliver` would never reach a consumer created
+    by an earlier release.
+    """
+    await js.add_consumer(spec.stream, config=config)
 
 
 async def declare_streams(js: JetStreamContext, replicas: int) -> None:

@@ -148,6 +148,14 @@ def open_untrusted(path: Path, limits: MediaLimits) -> Iterator[InputContainer]:
             timeout=(limits.open_timeout_seconds, limits.open_timeout_seconds),
         )
     except av.error.InvalidDataError as error:
+        container_name = sniff_container(path)
+        if container_name is not None:
+            raise MediaError(
+                JobErrorCode.DAMAGED_MEDIA,
+                f"The file starts like {container_name} but is incomplete or damaged "
+                "(for example an upload or copy that stopped early). "
+                "Upload the complete original file.",
+            ) from error
         raise MediaError(
             JobErrorCode.NOT_MEDIA,
             "This file is not a video or audio file Echo can read. "
@@ -163,6 +171,26 @@ def open_untrusted(path: Path, limits: MediaLimits) -> Iterator[InputContainer]:
         yield container
     finally:
         container.close()
+
+
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (4, b"ftyp", "an MP4/MOV file"),
+    (0, b"\x1a\x45\xdf\xa3", "a Matroska/WebM file"),
+    (0, b"RIFF", "an AVI/WAV file"),
+    (0, b"FLV", "an FLV file"),
+    (0, b"OggS", "an Ogg file"),
+    (0, b"\x00\x00\x01\xba", "an MPEG program stream"),
+)
+
+
+def sniff_container(path: Path) -> str | None:
+    """Name the container a file's first bytes announce, for a truthful error message."""
+    with path.open("rb") as file:
+        head = file.read(16)
+    for offset, magic, name in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            return name
+    return None
 
 
 def _check_container(container: InputContainer, limits: MediaLimits) -> None:

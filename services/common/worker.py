@@ -25,7 +25,7 @@ from faststream.exceptions import NackMessage
 from faststream.nats import NatsBroker
 from faststream.nats.message import NatsMessage
 from faststream.nats.publisher.usecase import LogicPublisher
-from nats.js.api import ConsumerConfig
+from nats.js.api import AckPolicy, ConsumerConfig
 from pydantic import Field
 
 from contracts import subjects
@@ -41,7 +41,7 @@ from contracts.events import (
     JobStartedEvent,
     VideoUploadedEvent,
 )
-from contracts.streams import JOBS
+from contracts.streams import JOBS, ConsumerSpec
 from services.common.blobs import LocalBlobStore
 from services.common.bus import bound_stream, publish_event
 from services.common.logging import log_context
@@ -82,8 +82,12 @@ class WorkerSettings(ServiceSettings):
             max_decode_seconds=self.max_decode_seconds,
         )
 
-    def consumer_config(self) -> ConsumerConfig:
+    def consumer_config(self, spec: ConsumerSpec) -> ConsumerConfig:
+        """The worker's durable consumer, fully specified (never the server's defaults)."""
         return ConsumerConfig(
+            durable_name=spec.durable,
+            filter_subject=spec.filter_subject,
+            ack_policy=AckPolicy.EXPLICIT,
             ack_wait=self.ack_wait_seconds,
             max_deliver=self.max_deliver,
             max_ack_pending=self.max_ack_pending,

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.panel import Panel
 
 from services.common.auth import mint_token
-from services.devstack.stack import DevStack, StackError, read_or_create_demo_user
+from services.devstack.identity import data_dir, read_or_create_demo_user
+from services.devstack.stack import DevStack, StackError
 
 console = Console()
 
@@ -48,7 +49,9 @@ def _banner(stack: DevStack, data_dir: Path) -> Panel:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run Echo on the embedded default.")
-    parser.add_argument("--data-dir", type=Path, default=Path(".echo"), help="Where data lives.")
+    parser.add_argument(
+        "--data-dir", type=Path, default=data_dir(), help="Where data lives (ECHO_DATA_DIR)."
+    )
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s devstack: %(message)s"

@@ -9,13 +9,11 @@ separate processes configured only through environment variables.
 import contextlib
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -23,6 +21,7 @@ from typing import IO
 import httpx
 
 from services.common.migrations import apply_migrations
+from services.devstack.identity import read_or_create_secret
 from services.devstack.servers import EmbeddedPostgres, NatsServer, free_port, port_is_free
 
 logger = logging.getLogger(__name__)
@@ -30,31 +29,10 @@ logger = logging.getLogger(__name__)
 SERVICES = ("gateway", "transcoder", "metadata", "notifier")
 DEFAULT_PORTS = {"gateway": 8000, "transcoder": 8001, "metadata": 8002, "notifier": 8003}
 DEFAULT_NATS_PORT = 4222
-JWT_SECRET_FILE = Path("jwt-secret")
-DEMO_USER_FILE = Path("demo-user-id")
 
 
 class StackError(RuntimeError):
     """The platform could not be started."""
-
-
-def read_or_create_secret(data_dir: Path) -> str:
-    """The embedded default's JWT secret, generated once and kept in the data folder."""
-    path = data_dir / JWT_SECRET_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def read_or_create_demo_user(data_dir: Path) -> uuid.UUID:
-    """The demo user's id, stable across runs so its videos stay visible."""
-    path = data_dir / DEMO_USER_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(str(uuid.uuid4()))
-    return uuid.UUID(path.read_text().strip())
 
 
 @dataclass

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from contracts import (
+    JobErrorCode,
     JobKind,
     ProcessingStatus,
     VideoJobResponseSchema,
@@ -140,7 +141,9 @@ async def test_a_truncated_video_fails_as_damaged(
     transcode = next(job for job in video.jobs if job.kind == JobKind.TRANSCODE)
     assert transcode.status == ProcessingStatus.FAILED
     assert transcode.attempts == 1
+    assert transcode.error_code == JobErrorCode.DAMAGED_MEDIA
     assert transcode.error_message
+    assert "incomplete or damaged" in transcode.error_message
     assert video.renditions == []
 
 

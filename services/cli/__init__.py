@@ -1,0 +1,1 @@
+"""`echoctl`: upload videos, watch their jobs live, and list what Echo holds."""

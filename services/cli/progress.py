@@ -1,0 +1,192 @@
+"""Rich rendering: the upload's byte progress, one bar per job, tables and details."""
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from contracts.enums import ProcessingStatus
+from contracts.rest import (
+    JobStatusUpdate,
+    VideoJobResponseSchema,
+    VideoSummarySchema,
+    VideoWithJobsResponseSchema,
+)
+
+STATUS_STYLE = {
+    ProcessingStatus.PENDING: "dim",
+    ProcessingStatus.PROCESSING: "yellow",
+    ProcessingStatus.COMPLETED: "green",
+    ProcessingStatus.FAILED: "bold red",
+}
+
+
+def styled(status: ProcessingStatus) -> str:
+    return f"[{STATUS_STYLE[status]}]{status.value}[/]"
+
+
+def short(value: UUID) -> str:
+    return str(value)[:8]
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@contextmanager
+def upload_progress(console: Console, label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A byte progress bar; yields the callback that advances it."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(escape(label), total=total)
+        yield lambda sent: progress.advance(task, sent)
+
+
+class JobBoard:
+    """One live progress bar per job, showing percent, status and the job's own ETA."""
+
+    def __init__(self, console: Console, jobs: Sequence[VideoJobResponseSchema]) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[status]}"),
+            TextColumn("[dim]{task.fields[eta]}"),
+            console=console,
+        )
+        self._tasks: dict[UUID, TaskID] = {
+            job.id: self._progress.add_task(
+                f"{job.kind.value:<9} {short(job.id)}",
+                total=100,
+                completed=int(job.progress),
+                status=styled(job.status),
+                eta="",
+            )
+            for job in jobs
+        }
+
+    def __enter__(self) -> Self:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def show(self, update: JobStatusUpdate) -> None:
+        task = self._tasks.get(update.job_id)
+        if task is None:
+            return
+        eta = "" if update.eta_seconds is None else f"ETA {duration(update.eta_seconds)}"
+        self._progress.update(
+            task,
+            completed=100 if update.status is ProcessingStatus.COMPLETED else update.progress,
+            status=styled(update.status),
+            eta="" if update.status.is_terminal else eta,
+        )
+
+    def note(self, message: str) -> None:
+        """A line above the bars (reconnection notices)."""
+        self._progress.console.print(f"[dim]{escape(message)}[/]")
+
+
+def videos_table(videos: Sequence[VideoSummarySchema]) -> Table:
+    table = Table("id", "title", "status", "duration", "uploaded", title="Videos")
+    for video in videos:
+        table.add_row(
+            str(video.id),
+            escape(video.title),
+            styled(video.status),
+            duration(video.duration_seconds),
+            video.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    return table
+
+
+def jobs_table(jobs: Sequence[VideoJobResponseSchema], title: str = "Jobs") -> Table:
+    table = Table("id", "video", "kind", "status", "progress", "error", title=title)
+    for job in jobs:
+        error = f"{job.error_code.value}: {job.error_message}" if job.error_code else ""
+        table.add_row(
+            str(job.id),
+            short(job.video_id),
+            job.kind.value,
+            styled(job.status),
+            f"{job.progress:.0f}%",
+            escape(error),
+        )
+    return table
+
+
+def video_details(video: VideoWithJobsResponseSchema) -> list[Table]:
+    """A video's fields, then its jobs, renditions and metadata."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    rows: list[tuple[str, str]] = [
+        ("id", str(video.id)),
+        ("title", escape(video.title)),
+        ("status", styled(video.status)),
+        ("file", escape(video.original_filename)),
+        ("size", f"{video.size_bytes:,} bytes"),
+        ("sha256", video.checksum_sha256),
+        ("uploaded", video.created_at.isoformat(timespec="seconds")),
+    ]
+    if video.description:
+        rows.append(("description", escape(video.description)))
+    if video.tags:
+        rows.append(("tags", escape(", ".join(video.tags))))
+    meta = video.metadata
+    if meta is not None:
+        picture = f"{meta.width}x{meta.height}" if meta.width and meta.height else "-"
+        rows += [
+            ("container", meta.container_format),
+            ("duration", duration(meta.duration_seconds)),
+            ("video", f"{meta.video_codec or '-'} {picture}"),
+            ("audio", f"{meta.audio_codec or '-'} {meta.audio_channels or '-'} ch"),
+        ]
+    for name, value in rows:
+        facts.add_row(name, value)
+    tables = [facts, jobs_table(video.jobs)]
+    if video.renditions:
+        renditions = Table("name", "kind", "size", "url", title="Renditions")
+        for item in video.renditions:
+            rendition = item.rendition
+            renditions.add_row(
+                item.name,
+                rendition.kind.value,
+                f"{rendition.file.size_bytes:,}",
+                escape(item.url),
+            )
+        tables.append(renditions)
+    return tables

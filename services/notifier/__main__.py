@@ -1,0 +1,21 @@
+"""`python -m services.notifier`: serve live job status until stopped."""
+
+import uvicorn
+
+from services.common.logging import configure_logging
+from services.common.settings import AuthSettings, BusSettings
+from services.notifier.app import create_app
+from services.notifier.server import server_config
+from services.notifier.settings import NotifierSettings
+
+
+def main() -> None:
+    settings = NotifierSettings()
+    bus = BusSettings()
+    configure_logging("notifier", bus.log_level, bus.log_json)
+    app = create_app(settings, bus, AuthSettings())
+    uvicorn.Server(server_config(app, settings)).run()
+
+
+if __name__ == "__main__":
+    main()
