@@ -22,7 +22,7 @@ class StatusWatcher:
 
     async def until_terminal(self, job_ids: Iterable[UUID], within: float) -> None:
         """Read updates until every job in `job_ids` is completed or failed."""
-        pending = set(job_ids)
+        pending = set(job_ids) - {u.job_id for u in self.updates if u.status.is_terminal}
 
         async def read() -> None:
             while pending:
