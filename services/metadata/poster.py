@@ -22,19 +22,18 @@ from av.video.stream import VideoStream
 
 from contracts.enums import JobErrorCode
 from services.common.media import (
-    VIDEO_DECODERS,
     MediaError,
     MediaLimits,
     container_duration,
     decode,
+    first_frame,
     open_untrusted,
     primary_video_stream,
+    require_decoder,
 )
 from services.metadata.probe import (
     display_size,
-    first_video_frame,
     normalized_rotation,
-    require_decoder,
     sample_aspect_ratio,
     stream_duration,
 )
@@ -88,7 +87,7 @@ def render_poster(
     # A fresh demuxer: after a failed seek the old one may sit anywhere, or at the end.
     with open_untrusted(path, limits) as container:
         stream = _video_stream(container)
-        return _encode(first_video_frame(container, stream, limits), stream, options)
+        return _encode(first_frame(container, stream, limits), stream, options)
 
 
 def poster_size(width: int, height: int, max_width: int) -> tuple[int, int]:
@@ -103,7 +102,7 @@ def _video_stream(container: InputContainer) -> VideoStream:
     stream = primary_video_stream(container)
     if stream is None:
         raise MediaError(JobErrorCode.NO_PLAYABLE_STREAM, "The file has no video stream.")
-    require_decoder(stream, VIDEO_DECODERS, "video")
+    require_decoder(stream)
     # Decoding a 4K GOP on one core is what makes a poster slow.
     stream.codec_context.thread_type = "AUTO"
     return stream
@@ -120,7 +119,7 @@ def _frame_near(
     duration = stream_duration(stream) or container_duration(container) or 0.0
     seconds = min(max(position, 0.0), 1.0) * duration
     if seconds <= 0 or stream.time_base is None:
-        return first_video_frame(container, stream, limits)
+        return first_frame(container, stream, limits)
     # Timestamps count from the stream's start, which can be far from 0 (4200 s in MPEG-TS).
     start = stream.start_time or 0
     target = start + int(seconds / stream.time_base)

@@ -9,22 +9,18 @@ all. An audio-only file has its first audio frame decoded for the same proof.
 from fractions import Fraction
 from pathlib import Path
 
-from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import InputContainer
 from av.stream import Stream
-from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
 from contracts.enums import JobErrorCode
 from contracts.media import AudioStreamInfo, MediaProbe, VideoStreamInfo
 from services.common.media import (
-    AUDIO_DECODERS,
-    VIDEO_DECODERS,
     MediaError,
     MediaLimits,
     container_duration,
-    decode,
+    first_frame,
     frame_rate,
     open_untrusted,
     primary_audio_stream,
@@ -55,7 +51,7 @@ def describe(container: InputContainer, *, size_bytes: int, limits: MediaLimits)
     if video_stream is not None:
         video = describe_video(container, video_stream, limits)
     elif audio_stream is not None:
-        first_audio_frame(container, audio_stream, limits)
+        first_frame(container, audio_stream, limits)
     audio = describe_audio(audio_stream) if audio_stream is not None else None
     return MediaProbe(
         container_format=container.format.name,
@@ -72,8 +68,7 @@ def describe_video(
     container: InputContainer, stream: VideoStream, limits: MediaLimits
 ) -> VideoStreamInfo:
     """The primary video stream, with the rotation of its first decoded frame."""
-    require_decoder(stream, VIDEO_DECODERS, "video")
-    frame = first_video_frame(container, stream, limits)
+    frame = first_frame(container, stream, limits)
     context = stream.codec_context
     width = context.width or frame.width
     height = context.height or frame.height
@@ -113,62 +108,6 @@ def describe_audio(stream: AudioStream) -> AudioStreamInfo:
         bit_rate=_positive(context.bit_rate),
         duration_seconds=stream_duration(stream),
         language=_language(stream),
-    )
-
-
-def require_decoder(stream: VideoStream | AudioStream, allowed: tuple[str, ...], kind: str) -> None:
-    """Refuse a stream whose decoder is not whitelisted, before any byte reaches it."""
-    name = stream.codec_context.name
-    if name not in allowed:
-        raise MediaError(
-            JobErrorCode.UNSUPPORTED_CODEC,
-            f"The {kind} codec of this file ({name}) is not supported. "
-            "Export it as MP4 (H.264 video, AAC audio) and upload again.",
-        )
-
-
-def first_video_frame(
-    container: InputContainer, stream: VideoStream, limits: MediaLimits
-) -> VideoFrame:
-    """The first picture that decodes, from wherever the container is positioned."""
-    try:
-        for frame in decode(container, [stream], limits):
-            if isinstance(frame, VideoFrame):
-                return frame
-    except MediaError as error:
-        if error.error.code is not JobErrorCode.DAMAGED_MEDIA:
-            raise
-        raise _undecodable("video", stream, error) from error
-    raise _undecodable("video", stream, None)
-
-
-def first_audio_frame(
-    container: InputContainer, stream: AudioStream, limits: MediaLimits
-) -> AudioFrame:
-    """The first audio frame that decodes: proof an audio-only file can be played."""
-    require_decoder(stream, AUDIO_DECODERS, "audio")
-    try:
-        for frame in decode(container, [stream], limits):
-            if isinstance(frame, AudioFrame):
-                return frame
-    except MediaError as error:
-        if error.error.code is not JobErrorCode.DAMAGED_MEDIA:
-            raise
-        raise _undecodable("audio", stream, error) from error
-    raise _undecodable("audio", stream, None)
-
-
-def _undecodable(
-    kind: str, stream: VideoStream | AudioStream, error: MediaError | None
-) -> MediaError:
-    # The decoder's own words, when it had any, help whoever exported the file.
-    reason = getattr(error.__cause__, "strerror", None) if error is not None else None
-    found = f"{stream.codec_context.name}: {reason}" if reason else stream.codec_context.name
-    return MediaError(
-        JobErrorCode.DAMAGED_MEDIA,
-        f"Not a single {kind} frame could be decoded from this file ({kind} stream {found}). "
-        "The file is damaged, truncated or wrongly encoded: export it again and upload "
-        "the new file.",
     )
 
 

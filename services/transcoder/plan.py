@@ -17,16 +17,14 @@ from av.video.stream import VideoStream
 from contracts.enums import JobErrorCode, JobKind, RenditionKind
 from services.common.blobs import output_key
 from services.common.media import (
-    AUDIO_DECODERS,
-    VIDEO_DECODERS,
     MediaError,
-    MediaLimits,
     container_duration,
-    decode,
+    first_frame,
     frame_rate,
     open_untrusted,
     primary_audio_stream,
     primary_video_stream,
+    require_decoder,
 )
 from services.common.worker import JobContext
 from services.transcoder.encoding import EncodeOptions
@@ -73,7 +71,9 @@ def plan_rendition(context: JobContext, options: EncodeOptions) -> RenditionPlan
     with open_untrusted(context.source_path, context.limits) as container:
         video = primary_video_stream(container)
         audio = primary_audio_stream(container)
-        _check_decoders(video, audio)
+        for stream in (video, audio):
+            if stream is not None:
+                require_decoder(stream)
         duration = container_duration(container)
         duration_in_header = container.format.name.split(",")[0] in HEADER_DURATION_DEMUXERS
         if video is None:
@@ -100,7 +100,7 @@ def plan_rendition(context: JobContext, options: EncodeOptions) -> RenditionPlan
                 duration=duration,
                 duration_in_header=duration_in_header,
             )
-        first = _first_picture(container, video, context.limits)
+        first = first_frame(container, video, context.limits)
         sample_aspect_ratio = video.codec_context.sample_aspect_ratio
         geometry = plan_geometry(
             first.width,
@@ -129,41 +129,6 @@ def plan_rendition(context: JobContext, options: EncodeOptions) -> RenditionPlan
             duration=duration,
             duration_in_header=duration_in_header,
         )
-
-
-def _check_decoders(video: VideoStream | None, audio: AudioStream | None) -> None:
-    for stream, allowed in ((video, VIDEO_DECODERS), (audio, AUDIO_DECODERS)):
-        if stream is None:
-            continue
-        codec = stream.codec_context.name if stream.codec_context else None
-        if codec not in allowed:
-            raise MediaError(
-                JobErrorCode.UNSUPPORTED_CODEC,
-                f"The {stream.type} is encoded as {codec or 'an unknown codec'}, which Echo "
-                "does not decode. Export the file as MP4 (H.264 video, AAC audio) and upload "
-                "it again.",
-            )
-
-
-def _first_picture(
-    container: InputContainer, video: VideoStream, limits: MediaLimits
-) -> VideoFrame:
-    try:
-        for frame in decode(container, [video], limits):
-            if isinstance(frame, VideoFrame):
-                return frame
-    except MediaError as error:
-        if error.error.code is not JobErrorCode.DAMAGED_MEDIA:
-            raise
-        raise MediaError(
-            JobErrorCode.NO_PLAYABLE_STREAM,
-            "Not a single picture of this video could be decoded: the file is damaged or "
-            "not what its header claims. Upload the original file again.",
-        ) from error
-    raise MediaError(
-        JobErrorCode.NO_PLAYABLE_STREAM,
-        "The video stream of this file holds no picture. Upload the original file again.",
-    )
 
 
 def _start_time(

@@ -111,14 +111,14 @@ def test_broken_files_fail_with_a_typed_error_and_a_message(row: Row) -> None:
     assert raised.value.error.retriable is False
 
 
-def test_an_invalid_bitstream_fails_as_damaged_even_within_the_limits() -> None:
+def test_an_invalid_bitstream_fails_as_unplayable_even_within_the_limits() -> None:
     # Limits raised so the decoder is reached: not one frame decodes from it.
     path = SHARED_MEDIA_DIR / "broken_vp9_invalid_bitstream_claims_12336x12336.webm"
 
     with pytest.raises(MediaError) as raised:
         probe_media(path, MediaLimits(max_pixels=12336 * 12336))
 
-    assert raised.value.error.code is JobErrorCode.DAMAGED_MEDIA
+    assert raised.value.error.code is JobErrorCode.NO_PLAYABLE_STREAM
     assert "Not a single video frame" in raised.value.error.message
 
 

@@ -136,7 +136,7 @@ def test_a_video_without_a_decodable_frame_has_no_poster(zeroed_video: Path) -> 
     with pytest.raises(MediaError) as raised:
         render_poster(zeroed_video, LIMITS, PosterOptions())
 
-    assert raised.value.error.code is JobErrorCode.DAMAGED_MEDIA
+    assert raised.value.error.code is JobErrorCode.NO_PLAYABLE_STREAM
 
 
 def test_poster_of_an_index_first_copy_matches_the_original(

@@ -84,8 +84,8 @@ def test_rotation_comes_from_the_first_frames_display_matrix(portrait_video: Pat
         ("sample_not_media", JobErrorCode.NOT_MEDIA, "not a video"),
         # Its index was at the end, in the half that is missing: it does not even open.
         ("sample_truncated", JobErrorCode.DAMAGED_MEDIA, "complete original file"),
-        ("headers_only_video", JobErrorCode.DAMAGED_MEDIA, "Not a single video frame"),
-        ("zeroed_video", JobErrorCode.DAMAGED_MEDIA, "Not a single video frame"),
+        ("headers_only_video", JobErrorCode.NO_PLAYABLE_STREAM, "Not a single video frame"),
+        ("zeroed_video", JobErrorCode.NO_PLAYABLE_STREAM, "Not a single video frame"),
     ],
 )
 def test_unusable_files_fail_with_a_typed_error_and_advice(
