@@ -18,7 +18,7 @@ from services.devstack.stack import DevStack, StackError
 console = Console()
 
 
-def _banner(stack: DevStack, data_dir: Path) -> Panel:
+def _banner(stack: DevStack, data_dir: Path) -> tuple[Panel, str]:
     user = read_or_create_demo_user(data_dir)
     token = mint_token(stack.jwt_secret, user, email="demo@echo.local", ttl_seconds=7 * 24 * 3600)
     assert stack.nats is not None
@@ -34,7 +34,7 @@ def _banner(stack: DevStack, data_dir: Path) -> Panel:
         f"[bold]Data[/]         {data_dir.resolve()}",
         "",
         f"[bold]Demo user[/]    {user}",
-        f"[bold]Dev token[/]    {token}",
+        "[bold]Dev token[/]    printed below this box (also: .venv/bin/echoctl token)",
         "",
         "[bold]Upload[/] (another terminal, in this folder):",
         "  .venv/bin/echoctl upload path/to/video.mp4",
@@ -44,7 +44,7 @@ def _banner(stack: DevStack, data_dir: Path) -> Panel:
         "",
         "Ctrl-C stops everything; the next run reuses the data.",
     ]
-    return Panel("\n".join(lines), title="Echo is running", expand=False)
+    return Panel("\n".join(lines), title="Echo is running", expand=False), token
 
 
 def main() -> int:
@@ -73,7 +73,9 @@ def main() -> int:
         console.print(f"[red]Echo could not start:[/] {error}")
         return 1
     try:
-        console.print(_banner(stack, args.data_dir))
+        panel, token = _banner(stack, args.data_dir)
+        console.print(panel)
+        console.print(token, soft_wrap=True, highlight=False)
         while not stopping.wait(1.0):
             for name, service in stack.services.items():
                 if service.process.poll() is not None:
