@@ -68,7 +68,23 @@ STATUS = StreamSpec(
     "a client that (re)connects reads current state, then live changes.",
 )
 
-ALL_STREAMS = (VIDEOS, JOBS, STATUS)
+_ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER"
+
+DEAD_LETTERS = StreamSpec(
+    name="ECHO_DEAD_LETTERS",
+    subjects=[
+        f"{_ADVISORY}.{advisory}.{stream.name}.*"
+        for advisory in ("MAX_DELIVERIES", "MSG_TERMINATED")
+        for stream in (VIDEOS, JOBS)
+    ],
+    max_age_seconds=30 * DAY_SECONDS,
+    description="JetStream's advisories for messages a durable consumer gave up on "
+    "(deliveries exhausted, or terminated). Each names the stream and `stream_seq` of "
+    "the message, which stays in its stream for inspection. The server sends these "
+    "only to listeners present at that instant, so they are captured here.",
+)
+
+ALL_STREAMS = (VIDEOS, JOBS, STATUS, DEAD_LETTERS)
 
 TRANSCODER = ConsumerSpec(
     durable="transcoder", stream=VIDEOS.name, filter_subject=subjects.VIDEO_UPLOADED
