@@ -6,6 +6,7 @@ decode-time budget. Errors come out as `MediaError` carrying a typed
 `JobError` a person can act on.
 """
 
+import itertools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -246,12 +247,53 @@ def primary_audio_stream(container: InputContainer) -> AudioStream | None:
     return audio[0] if audio else None
 
 
-def frame_rate(stream: VideoStream) -> Fraction | None:
-    """A usable frame rate: Matroska and FLV report 1000 fps from their ms time base."""
-    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+_STANDARD_RATES = tuple(
+    Fraction(rate)
+    for rate in ("24000/1001", "24", "25", "30000/1001", "30", "48", "50", "60000/1001", "60")
+)
+_RATE_SAMPLE_PACKETS = 120
+
+
+def frame_rate(stream: VideoStream, container: InputContainer | None = None) -> Fraction | None:
+    """A usable frame rate.
+
+    Matroska and FLV report 1000 fps (their millisecond time base) and guess the
+    field rate, often twice the real one. Given the container, such a stream's
+    rate is measured from its packet timestamps instead, reading onward from the
+    container's current position.
+    """
+    average = stream.average_rate
+    if average and 0 < average <= 240:
+        return Fraction(average)
+    if container is not None:
+        measured = _measured_frame_rate(container, stream)
+        if measured is not None:
+            return measured
+    for rate in (stream.guessed_rate, stream.base_rate):
         if rate and 0 < rate <= 240:
             return Fraction(rate)
     return None
+
+
+def _measured_frame_rate(container: InputContainer, stream: VideoStream) -> Fraction | None:
+    times: list[Fraction] = []
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.time_base is not None and packet.size:
+                times.append(packet.pts * packet.time_base)
+            if len(times) >= _RATE_SAMPLE_PACKETS:
+                break
+    except av.error.FFmpegError:
+        return None
+    times.sort()
+    intervals = sorted(b - a for a, b in itertools.pairwise(times) if b > a)
+    if not intervals:
+        return None
+    rate = 1 / intervals[len(intervals) // 2]
+    nearest = min(_STANDARD_RATES, key=lambda standard: abs(rate - standard))
+    if abs(rate - nearest) <= nearest * Fraction(2, 100):
+        return nearest
+    return rate.limit_denominator(1001) if 0 < rate <= 240 else None
 
 
 def decode(

@@ -76,7 +76,7 @@ def describe_video(
     display_width, display_height = display_size(
         width, height, sample_aspect_ratio(stream), rotation
     )
-    rate = frame_rate(stream)
+    rate = frame_rate(stream, container)
     return VideoStreamInfo(
         index=stream.index,
         codec=context.name,
