@@ -33,6 +33,7 @@ TITLE_FIELD = "title"
 # Room for the multipart envelope (boundaries, part headers, the title) around the file.
 ENVELOPE_ALLOWANCE = 1024 * 1024
 _FIELDS_LIMIT = 64 * 1024  # every non-file part together
+_HEADER_LIMIT = 8 * 1024  # one part header line, name or value
 _WRITE_BATCH = 1024 * 1024  # bytes gathered before one write in a worker thread
 _MAX_FILENAME = 255
 MAX_TITLE = 300
@@ -96,9 +97,11 @@ class _Form:
 
     def _on_header_field(self, data: bytes, start: int, end: int) -> None:
         self._header_name += data[start:end]
+        _check_header_size(self._header_name)
 
     def _on_header_value(self, data: bytes, start: int, end: int) -> None:
         self._header_value += data[start:end]
+        _check_header_size(self._header_value)
 
     def _on_header_end(self) -> None:
         self._headers[bytes(self._header_name).lower()] = bytes(self._header_value)
@@ -147,6 +150,11 @@ class _Form:
 
     def _on_end(self) -> None:
         self.finished = True
+
+
+def _check_header_size(buffer: bytearray) -> None:
+    if len(buffer) > _HEADER_LIMIT:
+        raise MalformedUploadError(f"A multipart part header is longer than {_HEADER_LIMIT} bytes.")
 
 
 def _clean_filename(raw: bytes) -> str:

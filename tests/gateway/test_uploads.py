@@ -200,6 +200,14 @@ async def test_malformed_uploads_are_problems(gateway: Gateway, token: str) -> N
     assert truncated.status_code == 400
     assert truncated.json()["code"] == "malformed_upload"
 
+    huge_header = await gateway.client.post(
+        "/api/videos",
+        headers={**headers, "Content-Type": "multipart/form-data; boundary=b"},
+        content=b"--b\r\nX-Padding: " + b"a" * 100_000 + b"\r\n\r\nabc\r\n--b--\r\n",
+    )
+    assert huge_header.status_code == 400
+    assert huge_header.json()["code"] == "malformed_upload"
+
 
 async def test_upload_requires_authentication_before_reading_the_body(
     gateway: Gateway, blob_root: Path
