@@ -15,7 +15,12 @@ from services.gateway.errors import (
     field_error,
     problem_responses,
 )
-from services.gateway.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Cursor, decode_optional
+from services.gateway.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    decode_optional,
+    split_page,
+)
 
 router = APIRouter(prefix="/api/video-processing-jobs", tags=["processing jobs"])
 
@@ -71,10 +76,7 @@ async def list_jobs(
         limit=limit + 1,
         after=decode_optional(cursor),
     )
-    page = records[:limit]
-    next_cursor = (
-        Cursor(page[-1].created_at, page[-1].id).encode() if len(records) > limit else None
-    )
+    page, next_cursor = split_page(records, limit)
     return VideoJobListResponseSchema(
         items=[views.job(record) for record in page], next_cursor=next_cursor
     )

@@ -4,8 +4,10 @@ is the position of the last item of a page, encoded so clients treat it as opaqu
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from services.gateway.errors import InvalidRequestError, field_error
@@ -44,3 +46,23 @@ class Cursor:
 
 def decode_optional(token: str | None) -> Cursor | None:
     return Cursor.decode(token) if token else None
+
+
+class _Positioned(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def id(self) -> UUID: ...
+
+
+_Row = TypeVar("_Row", bound=_Positioned)
+
+
+def split_page(records: Sequence[_Row], limit: int) -> tuple[Sequence[_Row], str | None]:
+    """A page of at most `limit` rows, and the next page's cursor when there is more.
+
+    Queries fetch `limit + 1` rows: the extra one only says whether more follow.
+    """
+    page = records[:limit]
+    more = len(records) > limit
+    return page, Cursor(page[-1].created_at, page[-1].id).encode() if more else None

@@ -28,7 +28,12 @@ from services.gateway.errors import (
     field_error,
     problem_responses,
 )
-from services.gateway.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Cursor, decode_optional
+from services.gateway.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    decode_optional,
+    split_page,
+)
 from services.gateway.uploads import video_prefix
 
 router = APIRouter(prefix="/api/videos", tags=["videos"])
@@ -65,10 +70,7 @@ async def list_videos(
     records = await repository.list_videos(
         conn, user.user_id, limit=limit + 1, after=decode_optional(cursor)
     )
-    page = records[:limit]
-    next_cursor = (
-        Cursor(page[-1].created_at, page[-1].id).encode() if len(records) > limit else None
-    )
+    page, next_cursor = split_page(records, limit)
     return VideoListResponseSchema(
         items=[views.summary(record, gateway.links) for record in page], next_cursor=next_cursor
     )
