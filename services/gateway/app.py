@@ -14,6 +14,7 @@ from services.common.blobs import LocalBlobStore
 from services.common.bus import declare_streams, make_broker
 from services.gateway import health, jobs, uploads, videos
 from services.gateway.db import Database
+from services.gateway.dispatch_queue import DispatchQueue
 from services.gateway.errors import install_error_handlers, use_problem_media_type
 from services.gateway.metrics import GatewayMetrics
 from services.gateway.outbox import OutboxRelay, declare_outbox_publishers
@@ -60,6 +61,7 @@ def build_state(config: GatewayConfig) -> GatewayState:
         batch_size=settings.outbox_batch_size,
     )
     register_projector(broker, Projector(db, relay, metrics), settings, metrics)
+    queue = DispatchQueue()
     return GatewayState(
         config=config,
         db=db,
@@ -69,7 +71,8 @@ def build_state(config: GatewayConfig) -> GatewayState:
         metrics=metrics,
         links=Links(settings.public_base_url),
         relay=relay,
-        reconciler=Reconciler(db, relay, metrics, settings),
+        reconciler=Reconciler(db, relay, metrics, settings, queue),
+        queue=queue,
     )
 
 
@@ -81,6 +84,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         connection = await state.broker.connect()
         await declare_streams(connection.jetstream(), state.config.bus.nats_stream_replicas)
+        state.queue.attach(connection.jetstream())
         await state.broker.start()
         loops = (state.relay.loop, state.reconciler.loop)
         for loop in loops:

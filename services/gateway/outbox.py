@@ -133,7 +133,7 @@ class OutboxRelay:
             )
             for outbox_id, subject, payload in await cursor.fetchall():
                 try:
-                    await self._publish(outbox_id, subject, payload)
+                    await self._publish(conn, outbox_id, subject, payload)
                 except Exception as error:  # mark what went out; the rest waits
                     failure = error
                     break
@@ -148,20 +148,27 @@ class OutboxRelay:
             raise failure
         return len(published)
 
-    async def _publish(self, outbox_id: str, subject: str, payload: Any) -> None:
+    async def _publish(self, conn: Connection, outbox_id: str, subject: str, payload: Any) -> None:
         try:
             event = _EVENT.validate_python(payload)
         except ValidationError:
             # Only a hand-edited row can get here; skipping it keeps the rest flowing.
             logger.error("outbox row %s is not a valid event; not published", outbox_id)
             return
-        await publish_event(
+        ack = await publish_event(
             self._publishers.for_event(event),
             event,
             msg_id=outbox_id,
             settings=self._bus,
             subject=subject,
         )
+        if isinstance(event, VideoUploadedEvent):
+            # The reconciler tells a queued dispatch from a lost one by this position.
+            await conn.execute(
+                "update video_jobs set dispatch_seq = greatest(dispatch_seq, %s)"
+                " where id = any(%s)",
+                (ack.seq, [job.job_id for job in event.jobs]),
+            )
 
     async def _measure_lag(self) -> None:
         try:

@@ -1,7 +1,9 @@
 """The reconciler: no job stays `pending` or `processing` forever.
 
 A job with no sign of life (`last_event_at`) past its deadline is dispatched
-again: a new `VideoUploadedEvent` listing only that job, with `dispatch_attempt`
+again, unless it is `pending` with its dispatch still queued in ECHO_VIDEOS
+beyond what its worker consumer has been handed (busy workers are not lost
+work): a new `VideoUploadedEvent` listing only that job, with `dispatch_attempt`
 = its new `dispatch_count`. When the last allowed dispatch also went silent the
 job is failed as `stalled`. One replica reconciles at a time (a Postgres
 advisory lock); each job is handled in its own short transaction.
@@ -13,12 +15,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from contracts import subjects
-from contracts.enums import JobErrorCode
+from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
 from contracts.errors import JobError
 from contracts.events import JobRef, VideoUploadedEvent
 from contracts.media import BlobRef
 from services.common.logging import log_context
 from services.gateway.db import Connection, Database
+from services.gateway.dispatch_queue import DispatchQueue
 from services.gateway.job_state import JobState, lock_video, record_change
 from services.gateway.loops import Periodic
 from services.gateway.metrics import GatewayMetrics
@@ -45,6 +48,7 @@ class ReconcileReport:
 
     redispatched: list[UUID] = field(default_factory=list)
     stalled: list[UUID] = field(default_factory=list)
+    queued: list[UUID] = field(default_factory=list)
 
 
 class Reconciler:
@@ -56,8 +60,10 @@ class Reconciler:
         relay: OutboxRelay,
         metrics: GatewayMetrics,
         settings: GatewaySettings,
+        queue: DispatchQueue,
     ) -> None:
         self._db = db
+        self._queue = queue
         self._relay = relay
         self._metrics = metrics
         self._settings = settings
@@ -84,6 +90,7 @@ class Reconciler:
 
     async def _pass(self, conn: Connection) -> ReconcileReport:
         report = ReconcileReport()
+        positions = await self._queue.delivered_positions()
         cursor = await conn.execute(
             f"select id, video_id from video_jobs where {_STALE}"
             " order by last_event_at limit %(limit)s",
@@ -92,7 +99,7 @@ class Reconciler:
         for job_id, video_id in await cursor.fetchall():
             with log_context(video_id=video_id, job_id=job_id):
                 async with conn.transaction():
-                    await self._reconcile(conn, job_id, video_id, report)
+                    await self._reconcile(conn, job_id, video_id, report, positions)
         async with conn.transaction():
             await conn.execute(
                 f"delete from projected_events where projected_at < now() - interval '{_RETENTION}'"
@@ -103,7 +110,12 @@ class Reconciler:
         return report
 
     async def _reconcile(
-        self, conn: Connection, job_id: UUID, video_id: UUID, report: ReconcileReport
+        self,
+        conn: Connection,
+        job_id: UUID,
+        video_id: UUID,
+        report: ReconcileReport,
+        positions: dict[JobKind, int],
     ) -> None:
         video = await lock_video(conn, video_id)
         if video is None:
@@ -116,6 +128,9 @@ class Reconciler:
             )
             job = await cur.fetchone()
         if job is None:
+            return
+        if _still_queued(job, positions):
+            report.queued.append(job.id)
             return
         if job.dispatch_count >= self._settings.reconciler_max_dispatches:
             await self._fail_stalled(conn, video, job)
@@ -173,6 +188,17 @@ class Reconciler:
         await record_change(conn, video, job, state)
         self._metrics.stalled.labels(job.kind.value).inc()
         logger.error("%s job failed as stalled after %d dispatches", job.kind, job.dispatch_count)
+
+
+def _still_queued(job: JobRecord, positions: dict[JobKind, int]) -> bool:
+    """Whether the job's dispatch waits in the stream, not yet handed to any worker."""
+    delivered = positions.get(job.kind)
+    return (
+        job.status is ProcessingStatus.PENDING
+        and job.dispatch_seq is not None
+        and delivered is not None
+        and delivered < job.dispatch_seq
+    )
 
 
 def _duration(seconds: float) -> str:

@@ -61,6 +61,7 @@ class JobRecord(Record):
     eta_seconds: float | None
     attempts: int
     dispatch_count: int
+    dispatch_seq: int | None
     error_code: JobErrorCode | None
     error_message: str | None
     retriable: bool | None

@@ -7,6 +7,7 @@ from faststream.nats import NatsBroker
 from services.common.auth import TokenVerifier
 from services.common.blobs import LocalBlobStore
 from services.gateway.db import Database
+from services.gateway.dispatch_queue import DispatchQueue
 from services.gateway.metrics import GatewayMetrics
 from services.gateway.outbox import OutboxRelay
 from services.gateway.reconciler import Reconciler
@@ -27,3 +28,4 @@ class GatewayState:
     links: Links
     relay: OutboxRelay
     reconciler: Reconciler
+    queue: DispatchQueue

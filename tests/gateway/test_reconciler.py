@@ -1,14 +1,20 @@
-"""The reconciler re-dispatches silent jobs, then fails them as stalled."""
+"""The reconciler re-dispatches silent jobs, then fails them as stalled; queued jobs wait."""
 
+import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
 from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.errors import NotFoundError
 
 from contracts import subjects
 from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
 from contracts.events import JobStatusChangedEvent, VideoUploadedEvent
+from contracts.streams import TRANSCODER
 from tests.gateway.builders import metadata_completed
 from tests.gateway.conftest import (
     StartGateway,
@@ -27,6 +33,47 @@ FAST = {
 }
 
 
+@contextlib.asynccontextmanager
+async def transcoder_consumer(js: JetStreamContext) -> AsyncIterator[None]:
+    """The transcoder's durable consumer, as a worker would create it."""
+    with contextlib.suppress(NotFoundError):
+        await js.delete_consumer(TRANSCODER.stream, TRANSCODER.durable)
+    await js.add_consumer(
+        TRANSCODER.stream,
+        ConsumerConfig(
+            durable_name=TRANSCODER.durable,
+            filter_subject=TRANSCODER.filter_subject,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=3600,
+        ),
+    )
+    try:
+        yield
+    finally:
+        await js.delete_consumer(TRANSCODER.stream, TRANSCODER.durable)
+
+
+@contextlib.asynccontextmanager
+async def silent_transcoder(js: JetStreamContext) -> AsyncIterator[None]:
+    """A transcoder that takes every dispatch and then never reports (a hung worker)."""
+    async with transcoder_consumer(js):
+        subscription = await js.pull_subscribe_bind(TRANSCODER.durable, stream=TRANSCODER.stream)
+
+        async def swallow() -> None:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await subscription.fetch(1, timeout=0.5)
+
+        task = asyncio.create_task(swallow())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await subscription.unsubscribe()
+
+
 async def test_a_silent_job_is_redispatched_then_failed_as_stalled(
     start_gateway: StartGateway,
     token: str,
@@ -35,7 +82,7 @@ async def test_a_silent_job_is_redispatched_then_failed_as_stalled(
     blob_root: Path,
     clean_database: str,
 ) -> None:
-    async with start_gateway(**FAST) as gateway:
+    async with silent_transcoder(jetstream), start_gateway(**FAST) as gateway:
         upload = await gateway.upload_ok(token)
         ids = job_ids(upload)
         transcode = ids[JobKind.TRANSCODE]
@@ -123,3 +170,32 @@ async def test_old_projected_event_ids_are_pruned(
     with psycopg.connect(clean_database) as conn:
         kept = conn.execute("select event_id from projected_events").fetchall()
     assert kept == [(recent,)]
+
+
+async def test_a_job_queued_behind_busy_workers_is_neither_redispatched_nor_failed(
+    start_gateway: StartGateway,
+    token: str,
+    jetstream: JetStreamContext,
+    clean_database: str,
+) -> None:
+    """The transcoder consumer exists but has not been handed the dispatch yet."""
+    async with transcoder_consumer(jetstream), start_gateway(**FAST) as gateway:
+        upload = await gateway.upload_ok(token)
+        transcode = job_ids(upload)[JobKind.TRANSCODE]
+
+        async def queued_pass() -> bool:
+            report = await gateway.state.reconciler.run_once()
+            return report is not None and transcode in report.queued
+
+        await asyncio.sleep(FAST["reconciler_pending_deadline_seconds"])
+        await eventually(queued_pass, within=15, what="the job reported as queued")
+        assert gateway.metric("echo_gateway_reconciler_redispatches_total", kind="transcode") == 0
+    with psycopg.connect(clean_database) as conn:
+        row = conn.execute(
+            "select status::text, dispatch_count, dispatch_seq from video_jobs where id = %s",
+            (transcode,),
+        ).fetchone()
+    assert row is not None
+    status, dispatch_count, dispatch_seq = row
+    assert (status, dispatch_count) == ("pending", 1)
+    assert dispatch_seq is not None
