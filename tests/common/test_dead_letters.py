@@ -1,17 +1,15 @@
 """A message a consumer gives up on leaves a durable dead-letter record."""
 
-import asyncio
 import contextlib
 import json
-import time
 import uuid
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
-from nats.js.errors import NotFoundError
 
 from contracts import subjects
 from contracts.streams import DEAD_LETTERS, VIDEOS
+from tests.support.bus import eventually, stream_messages
 
 
 async def test_exhausted_deliveries_are_captured_in_the_dead_letter_stream(
@@ -38,18 +36,14 @@ async def test_exhausted_deliveries_are_captured_in_the_dead_letter_stream(
         await subscription.fetch(1, timeout=1)
     await subscription.unsubscribe()
 
-    deadline = time.monotonic() + 10
-    record = None
-    while record is None:
-        info = await jetstream.stream_info(DEAD_LETTERS.name)
-        for seq in range(max(info.state.first_seq, 1), info.state.last_seq + 1):
-            with contextlib.suppress(NotFoundError):
-                advisory = json.loads((await jetstream.get_msg(DEAD_LETTERS.name, seq)).data or b"")
-                if advisory.get("consumer") == durable:
-                    record = advisory
-        if record is None:
-            assert time.monotonic() < deadline, "no dead-letter advisory was captured"
-            await asyncio.sleep(0.1)
+    async def captured() -> dict[str, object] | None:
+        for message in await stream_messages(jetstream, DEAD_LETTERS.name):
+            advisory: dict[str, object] = json.loads(message.data or b"")
+            if advisory.get("consumer") == durable:
+                return advisory
+        return None
+
+    record = await eventually(captured, what="a dead-letter advisory")
     assert record["type"] == "io.nats.jetstream.advisory.v1.max_deliver"
     assert record["stream"] == VIDEOS.name
     assert record["stream_seq"] == published.seq

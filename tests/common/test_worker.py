@@ -1,8 +1,6 @@
 """The shared job runner against a real JetStream: retries, bounded attempts, typed failure."""
 
-import asyncio
 import contextlib
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -28,7 +26,7 @@ from contracts import (
     WorkerJobEvent,
     subjects,
 )
-from contracts.streams import JOBS, VIDEOS, ConsumerSpec
+from contracts.streams import VIDEOS, ConsumerSpec
 from services.common.blobs import LocalBlobStore
 from services.common.bus import bound_stream, declare_consumer, make_broker
 from services.common.settings import BusSettings
@@ -39,6 +37,7 @@ from services.common.worker import (
     run_job,
 )
 from services.devstack.servers import NatsServer
+from tests.support.bus import eventually, publish_upload, stored_job_events
 
 SPEC = ConsumerSpec(
     durable="test-worker", stream=VIDEOS.name, filter_subject=subjects.VIDEO_UPLOADED
@@ -54,25 +53,6 @@ class _Settings(WorkerSettings):
 def _result(context: JobContext) -> MetadataResult:
     del context
     return MetadataResult(probe=MediaProbe(container_format="mp4", size_bytes=1, stream_count=1))
-
-
-async def _job_events(js: JetStreamContext) -> list[WorkerJobEvent]:
-    info = await js.stream_info(JOBS.name)
-    events = []
-    for seq in range(info.state.first_seq, info.state.last_seq + 1):
-        with contextlib.suppress(NotFoundError):
-            message = await js.get_msg(JOBS.name, seq)
-            assert message.data is not None
-            events.append(_EVENT.validate_json(message.data))
-    return events
-
-
-async def _until(probe: Callable[[], Awaitable[bool]], within: float) -> None:
-    deadline = time.monotonic() + within
-    while not await probe():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.1)
 
 
 @pytest.fixture
@@ -128,11 +108,7 @@ async def _dispatch(js: JetStreamContext) -> VideoUploadedEvent:
         original_filename="clip.mp4",
         jobs=[JobRef(job_id=uuid.uuid4(), kind=JobKind.METADATA)],
     )
-    await js.publish(
-        subjects.VIDEO_UPLOADED,
-        event.model_dump_json().encode(),
-        headers={"Nats-Msg-Id": str(event.event_id)},
-    )
+    await publish_upload(js, event)
     return event
 
 
@@ -151,10 +127,10 @@ async def test_a_transient_error_is_retried_and_the_job_completes_once(
     await _dispatch(jetstream)
 
     async def completed() -> bool:
-        return any(isinstance(e, JobCompletedEvent) for e in await _job_events(jetstream))
+        return any(isinstance(e, JobCompletedEvent) for e in await stored_job_events(jetstream))
 
-    await _until(completed, within=20)
-    events = await _job_events(jetstream)
+    await eventually(completed, within=20, what="a completed event")
+    events = await stored_job_events(jetstream)
     assert attempts == [1, 2]
     assert [e.attempt for e in events if isinstance(e, JobStartedEvent)] == [1, 2]
     assert [type(e) for e in events].count(JobCompletedEvent) == 1
@@ -171,10 +147,10 @@ async def test_an_error_on_every_attempt_ends_as_a_retriable_failure(
     await _dispatch(jetstream)
 
     async def failed() -> bool:
-        return any(isinstance(e, JobFailedEvent) for e in await _job_events(jetstream))
+        return any(isinstance(e, JobFailedEvent) for e in await stored_job_events(jetstream))
 
-    await _until(failed, within=20)
-    events = await _job_events(jetstream)
+    await eventually(failed, within=20, what="a failed event")
+    events = await stored_job_events(jetstream)
     failures = [e for e in events if isinstance(e, JobFailedEvent)]
     assert len(failures) == 1
     assert failures[0].attempt == 3

@@ -10,7 +10,12 @@ from uuid import UUID
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from contracts import JobStatusUpdate, ProcessingStatus, VideoUploadResponseSchema
+from contracts import (
+    JobStatusUpdate,
+    ProcessingStatus,
+    VideoUploadResponseSchema,
+    VideoWithJobsResponseSchema,
+)
 
 
 @dataclass
@@ -72,6 +77,29 @@ async def upload(
         )
     assert response.status_code == 201, response.text
     return VideoUploadResponseSchema.model_validate_json(response.text)
+
+
+async def get_video(
+    api: httpx.AsyncClient, video_id: UUID, token: str
+) -> VideoWithJobsResponseSchema:
+    response = await api.get(
+        f"/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    return VideoWithJobsResponseSchema.model_validate_json(response.text)
+
+
+async def process(
+    api: httpx.AsyncClient, notifier_url: str, path: Path, token: str, within: float
+) -> tuple[VideoUploadResponseSchema, VideoWithJobsResponseSchema, StatusWatcher]:
+    """Upload a file, follow its jobs live until they end, and read the video back."""
+    watcher = await open_watcher(notifier_url, token)
+    try:
+        uploaded = await upload(api, path, token)
+        await watcher.until_terminal([job.id for job in uploaded.jobs], within=within)
+    finally:
+        await watcher.connection.close()
+    return uploaded, await get_video(api, uploaded.video.id, token), watcher
 
 
 def problem_code(response: httpx.Response) -> str:

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts import ProcessingStatus, VideoWithJobsResponseSchema
+from contracts import ProcessingStatus
 from services.devstack.stack import DevStack
 from tests.conftest import SHARED_MEDIA_DIR
-from tests.e2e.client import open_watcher, upload
+from tests.e2e.client import process
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,15 +35,8 @@ def manifest_files() -> list[Path]:
 async def test_corpus_file_ends_completed_or_failed_with_a_message(
     stack: DevStack, e2e_token: str, path: Path
 ) -> None:
-    watcher = await open_watcher(stack.notifier_url, e2e_token)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as api:
-        uploaded = await upload(api, path, e2e_token)
-        await watcher.until_terminal([job.id for job in uploaded.jobs], within=240)
-        await watcher.connection.close()
-        response = await api.get(
-            f"/api/videos/{uploaded.video.id}", headers={"Authorization": f"Bearer {e2e_token}"}
-        )
-    video = VideoWithJobsResponseSchema.model_validate_json(response.text)
+        _, video, _ = await process(api, stack.notifier_url, path, e2e_token, within=240)
     if path.name.startswith("broken_"):
         assert video.status == ProcessingStatus.FAILED
         failed = [job for job in video.jobs if job.status == ProcessingStatus.FAILED]

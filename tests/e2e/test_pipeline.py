@@ -9,7 +9,6 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
-from uuid import UUID
 
 import av
 import httpx
@@ -21,10 +20,9 @@ from contracts import (
     ProcessingStatus,
     VideoJobResponseSchema,
     VideoUploadResponseSchema,
-    VideoWithJobsResponseSchema,
 )
 from services.devstack.stack import DevStack
-from tests.e2e.client import open_watcher, upload
+from tests.e2e.client import get_video, open_watcher, process, upload
 from tests.support.media import decode_fully
 
 pytestmark = pytest.mark.e2e
@@ -32,14 +30,6 @@ pytestmark = pytest.mark.e2e
 
 def _job(uploaded: VideoUploadResponseSchema, kind: JobKind) -> VideoJobResponseSchema:
     return next(job for job in uploaded.jobs if job.kind == kind)
-
-
-async def _video(api: httpx.AsyncClient, video_id: UUID, token: str) -> VideoWithJobsResponseSchema:
-    response = await api.get(
-        f"/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 200, response.text
-    return VideoWithJobsResponseSchema.model_validate_json(response.text)
 
 
 async def _download(api: httpx.AsyncClient, url: str, token: str, target: Path) -> Path:
@@ -72,7 +62,7 @@ async def test_upload_goes_live_to_completed_with_correct_outputs(
         progress = [u.progress for u in watcher.updates if u.job_id == transcode]
         assert progress == sorted(progress), "progress never goes backwards"
 
-        video = await _video(api, uploaded.video.id, e2e_token)
+        video = await get_video(api, uploaded.video.id, e2e_token)
         assert video.status == ProcessingStatus.COMPLETED
         assert all(job.status == ProcessingStatus.COMPLETED for job in video.jobs)
 
@@ -112,12 +102,10 @@ async def test_upload_goes_live_to_completed_with_correct_outputs(
 async def test_a_file_that_is_not_a_video_fails_with_a_reason_after_one_attempt(
     stack: DevStack, e2e_token: str, sample_not_media: Path
 ) -> None:
-    watcher = await open_watcher(stack.notifier_url, e2e_token)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
-        uploaded = await upload(api, sample_not_media, e2e_token)
-        await watcher.until_terminal([job.id for job in uploaded.jobs], within=60)
-        await watcher.connection.close()
-        video = await _video(api, uploaded.video.id, e2e_token)
+        _, video, watcher = await process(
+            api, stack.notifier_url, sample_not_media, e2e_token, within=60
+        )
     assert video.status == ProcessingStatus.FAILED
     for job in video.jobs:
         assert job.status == ProcessingStatus.FAILED
@@ -132,12 +120,8 @@ async def test_a_file_that_is_not_a_video_fails_with_a_reason_after_one_attempt(
 async def test_a_truncated_video_fails_as_damaged(
     stack: DevStack, e2e_token: str, sample_truncated: Path
 ) -> None:
-    watcher = await open_watcher(stack.notifier_url, e2e_token)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
-        uploaded = await upload(api, sample_truncated, e2e_token)
-        await watcher.until_terminal([job.id for job in uploaded.jobs], within=60)
-        await watcher.connection.close()
-        video = await _video(api, uploaded.video.id, e2e_token)
+        _, video, _ = await process(api, stack.notifier_url, sample_truncated, e2e_token, within=60)
     transcode = next(job for job in video.jobs if job.kind == JobKind.TRANSCODE)
     assert transcode.status == ProcessingStatus.FAILED
     assert transcode.attempts == 1
@@ -163,7 +147,7 @@ async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
 
         await watcher.until_terminal([job.id for job in uploaded.jobs], within=180)
         await watcher.connection.close()
-        video = await _video(api, uploaded.video.id, e2e_token)
+        video = await get_video(api, uploaded.video.id, e2e_token)
         job = next(j for j in video.jobs if j.id == transcode)
         assert job.status == ProcessingStatus.COMPLETED
         assert job.attempts == 2

@@ -1,10 +1,8 @@
 """A gateway started for real (lifespan, Postgres, NATS, blob root) and an HTTP client on it."""
 
-import asyncio
 import contextlib
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -13,7 +11,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from nats.js import JetStreamContext
-from nats.js.api import RawStreamMsg
 from pydantic import SecretStr
 
 from contracts import subjects
@@ -118,39 +115,6 @@ def start_gateway(
 async def gateway(start_gateway: StartGateway) -> AsyncIterator[Gateway]:
     async with start_gateway() as running:
         yield running
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T | None]], *, within: float = 10.0, what: str = "condition"
-) -> T:
-    """Poll `probe` until it returns something truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    last: T | None = None
-    while time.monotonic() < deadline:
-        last = await probe()
-        if last:
-            return last
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
-
-
-async def stream_messages(js: JetStreamContext, stream: str) -> list[RawStreamMsg]:
-    """Every message currently stored in `stream`, oldest first."""
-    info = await js.stream_info(stream)
-    state = info.state
-    if not state.messages:
-        return []
-    messages = []
-    for seq in range(state.first_seq, state.last_seq + 1):
-        with contextlib.suppress(Exception):  # a deleted sequence in between
-            messages.append(await js.get_msg(stream, seq))
-    return messages
-
-
-def msg_id(message: RawStreamMsg) -> str | None:
-    headers = message.headers or {}
-    value = headers.get("Nats-Msg-Id")
-    return str(value) if value is not None else None
 
 
 def new_id() -> uuid.UUID:

@@ -11,7 +11,8 @@ from nats.js import JetStreamContext
 
 from contracts.enums import JobKind
 from tests.gateway.builders import metadata_completed, transcode_completed
-from tests.gateway.conftest import Gateway, eventually, job_ids, publish_job_event
+from tests.gateway.conftest import Gateway, job_ids, publish_job_event
+from tests.support.bus import eventually
 
 
 async def test_another_users_video_and_jobs_are_not_found(

@@ -7,7 +7,8 @@ from nats.js import JetStreamContext
 
 from contracts.enums import JobKind
 from tests.gateway.builders import failed, metadata_completed, started, transcode_completed
-from tests.gateway.conftest import Gateway, eventually, job_ids, publish_job_event
+from tests.gateway.conftest import Gateway, job_ids, publish_job_event
+from tests.support.bus import eventually
 
 
 async def _jobs(gateway: Gateway, token: str, **params: Any) -> dict[str, Any]:

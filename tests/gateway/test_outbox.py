@@ -10,7 +10,8 @@ from contracts import subjects
 from contracts.enums import JobKind
 from contracts.events import JobRef, VideoUploadedEvent
 from contracts.media import BlobRef
-from tests.gateway.conftest import StartGateway, eventually, msg_id, stream_messages
+from tests.gateway.conftest import StartGateway
+from tests.support.bus import eventually, msg_id, stream_messages
 
 
 def _orphan_row(dsn: str) -> tuple[str, VideoUploadedEvent]:

@@ -17,7 +17,8 @@ from tests.gateway.builders import (
     started,
     transcode_completed,
 )
-from tests.gateway.conftest import Gateway, eventually, job_ids, msg_id, publish_job_event
+from tests.gateway.conftest import Gateway, job_ids, publish_job_event
+from tests.support.bus import eventually, msg_id
 
 PROJECTED = "echo_gateway_projected_events_total"
 

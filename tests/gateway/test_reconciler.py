@@ -16,14 +16,8 @@ from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
 from contracts.events import JobStatusChangedEvent, VideoUploadedEvent
 from contracts.streams import TRANSCODER
 from tests.gateway.builders import metadata_completed
-from tests.gateway.conftest import (
-    StartGateway,
-    eventually,
-    job_ids,
-    msg_id,
-    publish_job_event,
-    stream_messages,
-)
+from tests.gateway.conftest import StartGateway, job_ids, publish_job_event
+from tests.support.bus import eventually, msg_id, stream_messages
 
 FAST = {
     "reconciler_interval_seconds": 0.2,

@@ -11,7 +11,8 @@ from nats.js import JetStreamContext
 from contracts.events import JobStatusChangedEvent, VideoUploadedEvent
 from contracts.subjects import job_status
 from services.common.blobs import source_key
-from tests.gateway.conftest import Gateway, StartGateway, eventually, msg_id, stream_messages
+from tests.gateway.conftest import Gateway, StartGateway
+from tests.support.bus import eventually, msg_id, stream_messages
 
 
 def _files_under(root: Path) -> list[Path]:

@@ -13,7 +13,8 @@ from tests.gateway.builders import (
     metadata_completed,
     transcode_completed,
 )
-from tests.gateway.conftest import Gateway, eventually, publish_job_event
+from tests.gateway.conftest import Gateway, publish_job_event
+from tests.support.bus import eventually
 
 
 async def _processed(

@@ -6,11 +6,11 @@ import pytest
 
 from tests.metadata.samples import (
     make_far_start_ts,
-    make_faststart,
     make_headers_only,
     make_portrait,
     make_zeroed_media,
 )
+from tests.support.media import make_faststart
 
 
 @pytest.fixture(scope="session")

@@ -49,11 +49,6 @@ def remux(
     return target
 
 
-def make_faststart(source: Path, target: Path) -> Path:
-    """The same MP4 with its index (`moov`) before the media data, as phones write it."""
-    return remux(source, target, options={"movflags": "faststart"})
-
-
 def make_far_start_ts(source: Path, target: Path, start_seconds: float = 4200.0) -> Path:
     """The same streams in MPEG-TS with timestamps starting `start_seconds` in, like a capture."""
     return remux(source, target, container_format="mpegts", shift_seconds=start_seconds)

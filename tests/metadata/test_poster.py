@@ -13,8 +13,8 @@ from av.container import InputContainer
 from contracts.enums import JobErrorCode
 from services.common.media import MediaError, MediaLimits
 from services.metadata.poster import PosterOptions, poster_size, render_poster
-from tests.metadata.samples import make_faststart, remux
-from tests.support.media import MediaSpec, make_media, make_truncated
+from tests.metadata.samples import remux
+from tests.support.media import MediaSpec, make_faststart, make_media, make_truncated
 
 LIMITS = MediaLimits()
 FPS = 25

@@ -7,9 +7,8 @@ the worker reports is read back from the `ECHO_JOBS` stream.
 import asyncio
 import contextlib
 import shutil
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -38,7 +37,7 @@ from contracts.events import (
     WorkerJobEvent,
 )
 from contracts.media import MediaProbe
-from contracts.streams import JOBS, METADATA, VIDEOS
+from contracts.streams import METADATA, VIDEOS
 from services.common.blobs import LocalBlobStore, source_key
 from services.common.bus import MSG_ID_HEADER
 from services.common.settings import BlobSettings, BusSettings
@@ -47,36 +46,11 @@ from services.metadata.app import create_app
 from services.metadata.metrics import MetadataMetrics
 from services.metadata.settings import MetadataSettings
 from tests.metadata.test_poster import decode_jpeg
+from tests.support.bus import eventually, publish_upload, stored_job_events
 
 T = TypeVar("T")
 WAIT_SECONDS = 20.0
 EVENTS: TypeAdapter[WorkerJobEvent] = TypeAdapter(WorkerJobEvent)
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], within: float = WAIT_SECONDS) -> T:
-    """Poll `probe` until it returns something truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within} s")
-        await asyncio.sleep(0.05)
-
-
-async def job_events(js: JetStreamContext) -> list[WorkerJobEvent]:
-    """Every event stored in ECHO_JOBS, in order."""
-    state = (await js.stream_info(JOBS.name)).state
-    events = []
-    for sequence in range(state.first_seq, state.last_seq + 1):
-        try:
-            message = await js.get_msg(JOBS.name, sequence)
-        except NotFoundError:
-            continue
-        assert message.data is not None
-        events.append(EVENTS.validate_json(message.data))
-    return events
 
 
 async def consumer(js: JetStreamContext) -> ConsumerInfo:
@@ -108,16 +82,11 @@ class Upload:
 
     async def publish(self, js: JetStreamContext, msg_id: str | None = None) -> int:
         """Publish as the outbox relay does; returns the stream sequence."""
-        ack = await js.publish(
-            subjects.VIDEO_UPLOADED,
-            self.event.model_dump_json().encode(),
-            headers={MSG_ID_HEADER: msg_id or str(uuid.uuid4())},
-        )
-        return ack.seq
+        return await publish_upload(js, self.event, msg_id or str(uuid.uuid4()))
 
     async def ended(self, js: JetStreamContext) -> list[WorkerJobEvent] | None:
         """This job's events once a terminal one is stored, else None."""
-        mine = [event for event in await job_events(js) if event.job_id == self.job_id]
+        mine = [event for event in await stored_job_events(js) if event.job_id == self.job_id]
         done = any(isinstance(event, JobCompletedEvent | JobFailedEvent) for event in mine)
         return mine if done else None
 
@@ -253,7 +222,7 @@ async def test_upload_is_probed_and_reported_started_then_completed(
     upload = Upload(blob_root, sample_video, (JobKind.TRANSCODE, JobKind.METADATA))
     sequence = await upload.publish(jetstream)
 
-    events = await eventually(lambda: upload.ended(jetstream))
+    events = await eventually(lambda: upload.ended(jetstream), within=WAIT_SECONDS)
 
     assert isinstance(events[0], JobStartedEvent)
     assert isinstance(events[-1], JobCompletedEvent)
@@ -267,7 +236,7 @@ async def test_upload_is_probed_and_reported_started_then_completed(
     assert probed == expected
     assert result.poster is not None
     assert decode_jpeg(upload.store.path(result.poster.key).read_bytes()).shape == (240, 320, 3)
-    await eventually(lambda: settled(jetstream, sequence))
+    await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
     assert outcomes(metrics) == {"completed": 1}
 
 
@@ -281,8 +250,8 @@ async def test_a_file_that_is_not_media_fails_once_without_retry(
     upload = Upload(blob_root, sample_not_media, (JobKind.METADATA,))
     sequence = await upload.publish(jetstream)
 
-    events = await eventually(lambda: upload.ended(jetstream))
-    info = await eventually(lambda: settled(jetstream, sequence))
+    events = await eventually(lambda: upload.ended(jetstream), within=WAIT_SECONDS)
+    info = await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
 
     failed = [event for event in events if isinstance(event, JobFailedEvent)]
     assert len(failed) == 1
@@ -315,9 +284,9 @@ async def test_the_same_job_delivered_twice_completes_once(
     # ...and one past the duplicate window reaches the worker a second time.
     sequence = await upload.publish(jetstream, msg_id="outbox-1-again")
 
-    await eventually(lambda: settled(jetstream, sequence))
+    await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
 
-    events = [event for event in await job_events(jetstream) if event.job_id == upload.job_id]
+    events = [e for e in await stored_job_events(jetstream) if e.job_id == upload.job_id]
     completed = [event for event in events if isinstance(event, JobCompletedEvent)]
     assert len(completed) == 1
     assert not any(isinstance(event, JobFailedEvent) for event in events)
@@ -334,10 +303,10 @@ async def test_an_event_without_a_metadata_job_is_acked_and_ignored(
     upload = Upload(blob_root, sample_video, (JobKind.TRANSCODE,))
     sequence = await upload.publish(jetstream)
 
-    info = await eventually(lambda: settled(jetstream, sequence))
+    info = await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
 
     assert info.num_redelivered == 0
-    assert await job_events(jetstream) == []
+    assert await stored_job_events(jetstream) == []
     assert outcomes(metrics) == {"ignored": 1}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import av
 import numpy as np
-from av.container import InputContainer
+from av.container import InputContainer, OutputContainer
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,23 @@ def make_media(path: Path, spec: MediaSpec = MediaSpec()) -> Path:
             for packet in audio_stream.encode(None):
                 container.mux(packet)
     return path
+
+
+def make_faststart(source: Path, target: Path) -> Path:
+    """Remux `source` with its index (moov) first, as phones and web tools write MP4s."""
+    with (
+        av.open(str(source)) as inp,
+        av.open(str(target), mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
+    ):
+        assert isinstance(inp, InputContainer)
+        assert isinstance(out, OutputContainer)
+        mapping = {stream.index: out.add_stream_from_template(stream) for stream in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is None:
+                continue
+            packet.stream = mapping[packet.stream.index]
+            out.mux(packet)
+    return target
 
 
 def make_truncated(source: Path, target: Path, keep: float = 0.5) -> Path:

@@ -97,23 +97,6 @@ def _write_tone(
     container.mux(audio.encode(None))
 
 
-def make_faststart(source: Path, target: Path) -> Path:
-    """Remux `source` with its index (moov) first, as phones and web tools write MP4s."""
-    with (
-        av.open(str(source)) as inp,
-        av.open(str(target), mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
-    ):
-        assert isinstance(inp, InputContainer)
-        assert isinstance(out, OutputContainer)
-        mapping = {stream.index: out.add_stream_from_template(stream) for stream in inp.streams}
-        for packet in inp.demux():
-            if packet.dts is None:
-                continue
-            packet.stream = mapping[packet.stream.index]
-            out.mux(packet)
-    return target
-
-
 def first_frame(path: Path) -> av.VideoFrame:
     """The first decoded picture of a file."""
     with av.open(str(path)) as container:

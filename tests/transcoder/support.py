@@ -1,11 +1,8 @@
 """Builders shared by the transcoder tests: uploads in a blob root, job contexts, bus reads."""
 
-import asyncio
 import shutil
 import threading
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -13,16 +10,13 @@ from typing import TypeVar
 from faststream.asgi import AsgiFastStream
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerInfo
-from nats.js.errors import NotFoundError
 from pydantic import TypeAdapter
 
-from contracts import subjects
 from contracts.enums import JobKind
 from contracts.events import JobRef, VideoUploadedEvent, WorkerJobEvent
 from contracts.media import BlobRef
-from contracts.streams import JOBS, TRANSCODER
+from contracts.streams import TRANSCODER
 from services.common.blobs import LocalBlobStore, source_key
-from services.common.bus import MSG_ID_HEADER
 from services.common.media import MediaLimits
 from services.common.worker import JobContext
 from services.transcoder.settings import TranscoderSettings
@@ -84,34 +78,6 @@ def job_context(
     )
 
 
-async def stored_job_events(js: JetStreamContext) -> list[WorkerJobEvent]:
-    """Every event in `ECHO_JOBS`, in stream order."""
-    info = await js.stream_info(JOBS.name)
-    events: list[WorkerJobEvent] = []
-    for sequence in range(info.state.first_seq, info.state.last_seq + 1):
-        try:
-            message = await js.get_msg(JOBS.name, sequence)
-        except NotFoundError:
-            continue
-        assert message.data is not None
-        events.append(_JOB_EVENT.validate_json(message.data))
-    return events
-
-
-async def wait_for(
-    probe: Callable[[], Awaitable[_T | None]], *, within: float, interval: float = 0.1
-) -> _T:
-    """Poll `probe` until it returns something other than None or False."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await probe()
-        if value is not None and value is not False:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {within} s")
-        await asyncio.sleep(interval)
-
-
 def partial_files(root: Path) -> list[Path]:
     """Staged outputs left anywhere under a blob root."""
     return sorted(root.rglob("*.partial"))
@@ -141,14 +107,3 @@ def worker_settings(**overrides: float | str) -> TranscoderSettings:
         "port": 0,
     }
     return TranscoderSettings.model_validate(values | overrides)
-
-
-async def publish(js: JetStreamContext, event: VideoUploadedEvent, msg_id: str = "") -> int:
-    """Publish as the gateway's outbox relay does; the message id defaults to the event id
-    (the stream's duplicate window outlives a purge, so ids must not repeat across tests)."""
-    ack = await js.publish(
-        subjects.VIDEO_UPLOADED,
-        event.model_dump_json().encode(),
-        headers={MSG_ID_HEADER: msg_id or str(event.event_id), "content-type": "application/json"},
-    )
-    return ack.seq

@@ -21,13 +21,11 @@ from contracts.events import (
 )
 from services.common.blobs import LocalBlobStore
 from services.devstack.servers import NatsServer
+from tests.support.bus import eventually, publish_upload, stored_job_events
 from tests.support.media import decode_fully
 from tests.transcoder.support import (
     partial_files,
-    publish,
-    stored_job_events,
     upload,
-    wait_for,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -94,8 +92,8 @@ async def test_interrupted_job_completes_once_on_the_next_worker(
     log = tmp_path / "workers.log"
 
     async with worker_process(slow, log) as first:
-        await publish(clean_bus, event)
-        await wait_for(lambda: _encoding_underway(clean_bus), within=60)
+        await publish_upload(clean_bus, event)
+        await eventually(lambda: _encoding_underway(clean_bus), within=60)
         first.send_signal(stop)
         await asyncio.wait_for(first.wait(), timeout=15)
     if stop is signal.SIGKILL:
@@ -104,8 +102,8 @@ async def test_interrupted_job_completes_once_on_the_next_worker(
         assert partial_files(blob_root) == []
 
     async with worker_process(fast, log):
-        await wait_for(lambda: _completed(clean_bus), within=60)
-        await wait_for(lambda: _acked(clean_bus), within=30)
+        await eventually(lambda: _completed(clean_bus), within=60)
+        await eventually(lambda: _acked(clean_bus), within=30)
 
     events = [e for e in await stored_job_events(clean_bus) if e.job_id == job.job_id]
     completed = [e for e in events if isinstance(e, JobCompletedEvent)]

@@ -17,13 +17,12 @@ from services.common.worker import JobCancelledError
 from services.transcoder.encoding import EncodeOptions
 from services.transcoder.pipeline import transcode
 from services.transcoder.progress import ProgressMeter
-from tests.support.media import MediaSpec, decode_fully, make_media, make_truncated
+from tests.support.media import MediaSpec, decode_fully, make_faststart, make_media, make_truncated
 from tests.transcoder.media import (
     VideoSource,
     audio_layout,
     first_frame,
     frame_times,
-    make_faststart,
     write_source,
 )
 from tests.transcoder.support import Reports, job_context, partial_files, upload

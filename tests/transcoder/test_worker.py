@@ -19,15 +19,12 @@ from contracts.events import (
 from services.common.settings import BlobSettings, BusSettings
 from services.devstack.servers import NatsServer
 from services.transcoder.app import create_app
-from tests.support.media import decode_fully, make_truncated
-from tests.transcoder.media import make_faststart
+from tests.support.bus import eventually, publish_upload, stored_job_events
+from tests.support.media import decode_fully, make_faststart, make_truncated
 from tests.transcoder.support import (
     Worker,
     partial_files,
-    publish,
-    stored_job_events,
     upload,
-    wait_for,
     worker_settings,
 )
 
@@ -46,7 +43,7 @@ async def wait_for_terminal(worker: Worker, event: VideoUploadedEvent) -> list[W
         terminal = [e for e in events if isinstance(e, JobCompletedEvent | JobFailedEvent)]
         return events if terminal else None
 
-    return await wait_for(probe, within=WAIT_SECONDS)
+    return await eventually(probe, within=WAIT_SECONDS)
 
 
 async def wait_until_acked(worker: Worker, stream_sequence: int) -> None:
@@ -54,14 +51,14 @@ async def wait_until_acked(worker: Worker, stream_sequence: int) -> None:
         info = await worker.consumer()
         return info.ack_floor is not None and info.ack_floor.stream_seq >= stream_sequence
 
-    await wait_for(probe, within=WAIT_SECONDS)
+    await eventually(probe, within=WAIT_SECONDS)
 
 
 async def test_job_reports_started_then_progress_then_completed(
     worker: Worker, sample_long_video: Path
 ) -> None:
     event = upload(worker.store, sample_long_video)
-    sequence = await publish(worker.js, event)
+    sequence = await publish_upload(worker.js, event)
 
     events = await wait_for_terminal(worker, event)
     await wait_until_acked(worker, sequence)
@@ -96,7 +93,7 @@ async def test_bad_input_fails_once_without_retry(
         complete = make_faststart(sample_video, tmp_path / "faststart.mp4")
         source, code = make_truncated(complete, tmp_path / "cut.mp4"), JobErrorCode.DAMAGED_MEDIA
     event = upload(worker.store, source)
-    sequence = await publish(worker.js, event)
+    sequence = await publish_upload(worker.js, event)
 
     events = await wait_for_terminal(worker, event)
     await wait_until_acked(worker, sequence)
@@ -116,8 +113,8 @@ async def test_bad_input_fails_once_without_retry(
 
 async def test_duplicate_dispatch_completes_once(worker: Worker, sample_video: Path) -> None:
     event = upload(worker.store, sample_video)
-    await publish(worker.js, event, f"{event.event_id}:first")
-    second = await publish(worker.js, event, f"{event.event_id}:replayed")
+    await publish_upload(worker.js, event, f"{event.event_id}:first")
+    second = await publish_upload(worker.js, event, f"{event.event_id}:replayed")
     await wait_until_acked(worker, second)
 
     events = await events_of(worker.js, event)
@@ -134,7 +131,7 @@ async def test_dispatch_without_a_transcode_job_is_acked_and_ignored(
     worker: Worker, sample_video: Path
 ) -> None:
     event = upload(worker.store, sample_video, kinds=(JobKind.METADATA,))
-    sequence = await publish(worker.js, event)
+    sequence = await publish_upload(worker.js, event)
 
     await wait_until_acked(worker, sequence)
 
@@ -149,7 +146,7 @@ async def test_dispatch_without_a_transcode_job_is_acked_and_ignored(
 
 async def test_health_readiness_and_metrics(worker: Worker, sample_video: Path) -> None:
     event = upload(worker.store, sample_video)
-    await publish(worker.js, event)
+    await publish_upload(worker.js, event)
     await wait_for_terminal(worker, event)
 
     async with httpx.AsyncClient(
