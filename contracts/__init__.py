@@ -1,28 +1,33 @@
-"""Echo's contracts: every event, REST schema, subject name and enum. No I/O here."""
+"""Echo's contracts: every message, REST schema, subject name and enum. No I/O here."""
 
 from contracts import streams, subjects
 from contracts.base import ContractModel
-from contracts.enums import JobErrorCode, JobKind, ProcessingStatus, RenditionKind
+from contracts.enums import JobErrorCode, JobKind, JobPhase, ProcessingStatus, RenditionKind
 from contracts.errors import JobError
 from contracts.events import (
     EventEnvelope,
     JobCompletedEvent,
     JobEvent,
     JobFailedEvent,
+    JobMessage,
     JobProgressEvent,
     JobRef,
+    JobRequestedCommand,
     JobResult,
     JobStartedEvent,
+    JobStateChange,
     JobStatusChangedEvent,
+    JobStatusFields,
     MetadataResult,
     TranscodeResult,
     VideoUploadedEvent,
-    WorkerJobEvent,
+    WorkerStateEvent,
 )
+from contracts.live import JobProgressUpdate, JobStatusUpdate, LiveUpdate
 from contracts.media import AudioStreamInfo, BlobRef, MediaProbe, Rendition, VideoStreamInfo
+from contracts.problems import ProblemCode
 from contracts.rest import (
     HealthResponseSchema,
-    JobStatusUpdate,
     ProblemDetails,
     RenditionResponseSchema,
     VideoJobListResponseSchema,
@@ -49,14 +54,22 @@ __all__ = [
     "JobEvent",
     "JobFailedEvent",
     "JobKind",
+    "JobMessage",
+    "JobPhase",
     "JobProgressEvent",
+    "JobProgressUpdate",
     "JobRef",
+    "JobRequestedCommand",
     "JobResult",
     "JobStartedEvent",
+    "JobStateChange",
     "JobStatusChangedEvent",
+    "JobStatusFields",
     "JobStatusUpdate",
+    "LiveUpdate",
     "MediaProbe",
     "MetadataResult",
+    "ProblemCode",
     "ProblemDetails",
     "ProcessingStatus",
     "Rendition",
@@ -75,7 +88,7 @@ __all__ = [
     "VideoUploadResponseSchema",
     "VideoUploadedEvent",
     "VideoWithJobsResponseSchema",
-    "WorkerJobEvent",
+    "WorkerStateEvent",
     "streams",
     "subjects",
 ]

@@ -23,6 +23,19 @@ class JobKind(StrEnum):
     METADATA = "metadata"
 
 
+class JobPhase(StrEnum):
+    """What a running job is doing now, for progress displays."""
+
+    PROBING = "probing"
+    """Reading the source's container and streams."""
+    TRANSCODING = "transcoding"
+    """Decoding the source and encoding the outputs."""
+    PACKAGING = "packaging"
+    """Writing playlists and finishing output files."""
+    EXTRACTING = "extracting"
+    """Making pictures (poster, storyboard) from the source."""
+
+
 class JobErrorCode(StrEnum):
     """Why a job failed, in words a program can branch on.
 

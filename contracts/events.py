@@ -1,10 +1,13 @@
-"""Events on the bus. Each one names its subject in `contracts.subjects`.
+"""Messages on the bus, by purpose. Each names its subject in `contracts.subjects`.
 
-Flow: the gateway publishes `VideoUploadedEvent`; the transcoder and the metadata
-worker each take the job of their kind from it and publish `JobStartedEvent`,
-`JobProgressEvent` and finally `JobCompletedEvent` or `JobFailedEvent`; the gateway
-projects those into Postgres and publishes one `JobStatusChangedEvent` per change,
-which the notifier relays to the owner's browser.
+- Fact: the gateway publishes `VideoUploadedEvent` once per upload, for any subscriber.
+- Command: `JobRequestedCommand`, one per job and attempt, on its kind's subject; the
+  worker of that kind runs it. A re-dispatch is the same command with the next attempt.
+- State events: the worker reports `JobStartedEvent`, then `JobCompletedEvent` or
+  `JobFailedEvent`; the gateway projects them into Postgres and publishes one
+  `JobStatusChangedEvent` per recorded change, which the notifier relays to browsers.
+- Progress: `JobProgressEvent`, about every second, on its own short-lived per-owner
+  subject. It is not state: the notifier reads it directly; Postgres never sees a tick.
 """
 
 from datetime import datetime
@@ -14,7 +17,7 @@ from uuid import UUID, uuid4
 from pydantic import Field
 
 from contracts.base import ContractModel, utc_now
-from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
+from contracts.enums import JobErrorCode, JobKind, JobPhase, ProcessingStatus
 from contracts.errors import JobError
 from contracts.media import BlobRef, MediaProbe, Rendition
 
@@ -22,14 +25,14 @@ SCHEMA_VERSION: Literal[1] = 1
 
 
 class EventEnvelope(ContractModel):
-    """Fields every event carries, so any log line or trace can be tied to a video."""
+    """Fields every message carries, so any log line or trace can be tied to a video."""
 
-    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event.")
+    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this message.")
     occurred_at: datetime = Field(default_factory=utc_now, description="When it happened (UTC).")
     schema_version: Literal[1] = Field(
-        default=SCHEMA_VERSION, description="Version of this event's schema."
+        default=SCHEMA_VERSION, description="Version of this message's schema."
     )
-    video_id: UUID = Field(description="The video this event is about.")
+    video_id: UUID = Field(description="The video this message is about.")
     owner_id: UUID = Field(description="The user who owns the video (Supabase `auth.uid()`).")
 
 
@@ -41,34 +44,43 @@ class JobRef(ContractModel):
 
 
 class VideoUploadedEvent(EventEnvelope):
-    """An upload is stored and its jobs are recorded: workers, take your job.
-
-    The gateway publishes it once per upload listing every job. When a job goes
-    silent, the reconciler publishes it again listing only that job, with a
-    higher `dispatch_attempt`; a worker acts only on the jobs of its own kind.
-    """
+    """An upload is stored and its jobs are recorded. A fact for other subscribers;
+    Echo's workers act on `JobRequestedCommand`, not on this."""
 
     event_type: Literal["video.uploaded"] = Field(
         default="video.uploaded", description="Discriminator naming the event."
     )
     source: BlobRef = Field(description="The uploaded file in blob storage.")
     original_filename: str = Field(description="File name as the uploader sent it (display only).")
-    jobs: list[JobRef] = Field(min_length=1, description="Jobs to run for this dispatch.")
-    dispatch_attempt: int = Field(
-        default=1, ge=1, description="1 for the upload itself, more for each re-dispatch."
+    jobs: list[JobRef] = Field(min_length=1, description="The jobs recorded for the upload.")
+
+
+class JobMessage(EventEnvelope):
+    """Fields of every message about one job."""
+
+    job_id: UUID = Field(description="The job this message is about.")
+    kind: JobKind = Field(description="The job's kind.")
+    attempt: int = Field(
+        ge=1, description="Dispatch attempt: 1 for the upload, one more per re-dispatch."
     )
 
-    def job_of_kind(self, kind: JobKind) -> JobRef | None:
-        """The job this dispatch asks a worker of `kind` to run, if any."""
-        return next((job for job in self.jobs if job.kind == kind), None)
+
+class JobRequestedCommand(JobMessage):
+    """Run this job: sent to the worker of its kind on `echo.jobs.<kind>.requested`."""
+
+    event_type: Literal["job.requested"] = Field(
+        default="job.requested", description="Discriminator naming the message."
+    )
+    source: BlobRef = Field(description="The uploaded file in blob storage.")
+    original_filename: str = Field(description="File name as the uploader sent it (display only).")
 
 
-class JobEvent(EventEnvelope):
-    """Fields of every event a worker reports about one job."""
+class JobEvent(JobMessage):
+    """Fields of every event a worker reports about one of its jobs."""
 
-    job_id: UUID = Field(description="The job this event is about.")
-    kind: JobKind = Field(description="The job's kind.")
-    attempt: int = Field(ge=1, description="Delivery attempt of the dispatch that produced it.")
+    delivery: int = Field(
+        default=1, ge=1, description="JetStream delivery of the command that produced it."
+    )
 
 
 class JobStartedEvent(JobEvent):
@@ -80,12 +92,13 @@ class JobStartedEvent(JobEvent):
 
 
 class JobProgressEvent(JobEvent):
-    """The job is alive and this far along."""
+    """The job is alive and this far along (not state: never written to Postgres per tick)."""
 
     event_type: Literal["job.progress"] = Field(
         default="job.progress", description="Discriminator naming the event."
     )
-    percent: float = Field(ge=0, le=100, description="Share of the work done.")
+    phase: JobPhase | None = Field(default=None, description="What the worker is doing now.")
+    progress: float = Field(ge=0, le=100, description="Percent of the work done.")
     eta_seconds: float | None = Field(
         default=None, ge=0, description="Estimated seconds left, when it can be estimated honestly."
     )
@@ -133,13 +146,29 @@ class JobFailedEvent(JobEvent):
     error: JobError = Field(description="Why, and whether trying again could help.")
 
 
-WorkerJobEvent = Annotated[
-    JobStartedEvent | JobProgressEvent | JobCompletedEvent | JobFailedEvent,
-    Field(discriminator="event_type"),
-]
+JobStateChange = JobStartedEvent | JobCompletedEvent | JobFailedEvent
+"""What the projector applies to Postgres."""
+
+WorkerStateEvent = Annotated[JobStateChange, Field(discriminator="event_type")]
 
 
-class JobStatusChangedEvent(EventEnvelope):
+class JobStatusFields(ContractModel):
+    """A job's recorded status: the one shape behind the status event and the live update."""
+
+    job_id: UUID = Field(description="The job.")
+    video_id: UUID = Field(description="Its video.")
+    kind: JobKind = Field(description="The job's kind.")
+    status: ProcessingStatus = Field(description="The job's status now.")
+    progress: float = Field(ge=0, le=100, description="Percent done (100 when completed).")
+    eta_seconds: float | None = Field(default=None, ge=0, description="Estimated seconds left.")
+    error_code: JobErrorCode | None = Field(default=None, description="Set when failed.")
+    error_message: str | None = Field(default=None, description="Set when failed.")
+    video_status: ProcessingStatus = Field(description="The video's overall status now.")
+    version: int = Field(ge=1, description="Per-job counter, one more per recorded change.")
+    occurred_at: datetime = Field(default_factory=utc_now, description="When it was recorded.")
+
+
+class JobStatusChangedEvent(EventEnvelope, JobStatusFields):
     """The gateway recorded a new state for a job; what the browser is told.
 
     Published after the database commit, so a client that reads the REST API on
@@ -149,12 +178,3 @@ class JobStatusChangedEvent(EventEnvelope):
     event_type: Literal["job.status_changed"] = Field(
         default="job.status_changed", description="Discriminator naming the event."
     )
-    job_id: UUID = Field(description="The job.")
-    kind: JobKind = Field(description="The job's kind.")
-    status: ProcessingStatus = Field(description="The job's status now.")
-    progress: float = Field(ge=0, le=100, description="Percent done (100 when completed).")
-    eta_seconds: float | None = Field(default=None, ge=0, description="Estimated seconds left.")
-    error_code: JobErrorCode | None = Field(default=None, description="Set when failed.")
-    error_message: str | None = Field(default=None, description="Set when failed.")
-    version: int = Field(ge=1, description="Monotonic per job; orders updates.")
-    video_status: ProcessingStatus = Field(description="The video's overall status now.")

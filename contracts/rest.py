@@ -1,14 +1,15 @@
-"""REST and live-update schemas; the names are the ones the frontend codes against."""
+"""REST schemas; the names are the ones the frontend codes against."""
 
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from contracts.base import ContractModel
 from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
-from contracts.media import AudioStreamInfo, Rendition, VideoStreamInfo
+from contracts.media import MediaProbe, Rendition
+from contracts.problems import ProblemCode
 
 
 class VideoSummarySchema(ContractModel):
@@ -58,25 +59,47 @@ class VideoJobResponseSchema(ContractModel):
     updated_at: datetime = Field(description="Last change.")
 
 
-class VideoMetadataResponseSchema(ContractModel):
-    """Technical metadata of a video, as probed by the metadata service."""
+class VideoMetadataResponseSchema(MediaProbe):
+    """Technical metadata of a video: the probe as stored, plus flat fields derived from it."""
 
     video_id: UUID = Field(description="The video.")
-    container_format: str = Field(description="Demuxer name.")
-    duration_seconds: float | None = Field(default=None, description="Duration.")
-    size_bytes: int = Field(ge=0, description="File size.")
-    bit_rate: int | None = Field(default=None, description="Overall bits per second.")
-    video_codec: str | None = Field(default=None, description="Primary video codec.")
-    width: int | None = Field(default=None, description="Display width.")
-    height: int | None = Field(default=None, description="Display height.")
-    frame_rate: float | None = Field(default=None, description="Frames per second.")
-    audio_codec: str | None = Field(default=None, description="Primary audio codec.")
-    audio_channels: int | None = Field(default=None, description="Audio channels.")
-    audio_sample_rate: int | None = Field(default=None, description="Audio sample rate.")
-    video: VideoStreamInfo | None = Field(default=None, description="Video stream details.")
-    audio: AudioStreamInfo | None = Field(default=None, description="Audio stream details.")
     poster_url: str | None = Field(default=None, description="Poster image URL.")
     created_at: datetime = Field(description="When it was extracted.")
+
+    @computed_field(description="Primary video codec.")  # type: ignore[prop-decorator]
+    @property
+    def video_codec(self) -> str | None:
+        return self.video.codec if self.video else None
+
+    @computed_field(description="Display width (after rotation).")  # type: ignore[prop-decorator]
+    @property
+    def width(self) -> int | None:
+        return self.video.display_width if self.video else None
+
+    @computed_field(description="Display height (after rotation).")  # type: ignore[prop-decorator]
+    @property
+    def height(self) -> int | None:
+        return self.video.display_height if self.video else None
+
+    @computed_field(description="Frames per second.")  # type: ignore[prop-decorator]
+    @property
+    def frame_rate(self) -> float | None:
+        return self.video.frame_rate if self.video else None
+
+    @computed_field(description="Primary audio codec.")  # type: ignore[prop-decorator]
+    @property
+    def audio_codec(self) -> str | None:
+        return self.audio.codec if self.audio else None
+
+    @computed_field(description="Audio channels.")  # type: ignore[prop-decorator]
+    @property
+    def audio_channels(self) -> int | None:
+        return self.audio.channels if self.audio else None
+
+    @computed_field(description="Audio sample rate.")  # type: ignore[prop-decorator]
+    @property
+    def audio_sample_rate(self) -> int | None:
+        return self.audio.sample_rate if self.audio else None
 
 
 class RenditionResponseSchema(ContractModel):
@@ -142,30 +165,13 @@ class VideoJobListResponseSchema(ContractModel):
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page.")
 
 
-class JobStatusUpdate(ContractModel):
-    """One live update pushed to the browser over WebSocket or SSE."""
-
-    type: Literal["job.status"] = Field(default="job.status", description="Message type.")
-    job_id: UUID = Field(description="The job.")
-    video_id: UUID = Field(description="Its video.")
-    kind: JobKind = Field(description="The job's kind.")
-    status: ProcessingStatus = Field(description="The job's status now.")
-    progress: float = Field(ge=0, le=100, description="Percent done.")
-    eta_seconds: float | None = Field(default=None, description="Estimated seconds left.")
-    error_code: JobErrorCode | None = Field(default=None, description="Set when failed.")
-    error_message: str | None = Field(default=None, description="Set when failed.")
-    video_status: ProcessingStatus = Field(description="The video's overall status now.")
-    version: int = Field(ge=1, description="Per-job counter; ignore an update older than one seen.")
-    occurred_at: datetime = Field(description="When the change was recorded.")
-
-
 class ProblemDetails(ContractModel):
     """An HTTP error, as RFC 9457 problem details with a machine-readable `code`."""
 
     type: str = Field(default="about:blank", description="URI naming the problem type.")
     title: str = Field(description="Short summary of the problem type.")
     status: int = Field(description="HTTP status code.")
-    code: str = Field(description="Machine-readable error code, e.g. `video_not_found`.")
+    code: ProblemCode = Field(description="Machine-readable error code, e.g. `video_not_found`.")
     detail: str | None = Field(default=None, description="What happened in this case.")
     instance: str | None = Field(default=None, description="The request path.")
     errors: list[dict[str, object]] | None = Field(

@@ -1,7 +1,7 @@
-"""JetStream streams and durable consumers, as data. Infrastructure declares them.
+"""JetStream streams and durable consumers, as data. `python -m services.migrate` declares them.
 
-Retention is by limits (not work-queue) on purpose: two independent durable
-consumers read `echo.videos.uploaded`, and events stay replayable for a week.
+Retention is by limits (not work-queue) on purpose: a message a consumer gave up on
+stays in its stream for inspection and replay, and facts stay replayable for a week.
 """
 
 from enum import StrEnum
@@ -10,6 +10,7 @@ from pydantic import Field
 
 from contracts import subjects
 from contracts.base import ContractModel
+from contracts.enums import JobKind
 
 DAY_SECONDS = 24 * 3600
 
@@ -20,12 +21,18 @@ class Retention(StrEnum):
     INTEREST = "interest"
 
 
+class Storage(StrEnum):
+    FILE = "file"
+    MEMORY = "memory"
+
+
 class StreamSpec(ContractModel):
     """A JetStream stream Echo relies on."""
 
     name: str = Field(description="Stream name.")
     subjects: list[str] = Field(description="Subjects stored by the stream.")
     retention: Retention = Field(default=Retention.LIMITS, description="Retention policy.")
+    storage: Storage = Field(default=Storage.FILE, description="Where the server keeps it.")
     max_age_seconds: int = Field(description="How long messages are kept.")
     duplicate_window_seconds: int = Field(
         default=600, description="Window in which a repeated `Nats-Msg-Id` is dropped."
@@ -37,25 +44,37 @@ class StreamSpec(ContractModel):
 
 
 class ConsumerSpec(ContractModel):
-    """A durable pull consumer of a stream."""
+    """A durable pull consumer of a stream: its identity. Tuning is the owner's setting."""
 
     durable: str = Field(description="Durable consumer name; every replica binds to it.")
     stream: str = Field(description="Stream it reads.")
-    filter_subject: str = Field(description="Subject filter.")
+    filter_subjects: list[str] = Field(min_length=1, description="Subjects it receives.")
 
 
 VIDEOS = StreamSpec(
     name="ECHO_VIDEOS",
-    subjects=[f"{subjects.PREFIX}.videos.>"],
+    subjects=[subjects.VIDEO_EVENTS],
     max_age_seconds=7 * DAY_SECONDS,
-    description="Uploads to process: one VideoUploadedEvent per upload or re-dispatch.",
+    description="Facts about videos for any subscriber (VideoUploadedEvent).",
 )
 
 JOBS = StreamSpec(
     name="ECHO_JOBS",
-    subjects=[subjects.JOB_EVENTS],
+    subjects=[subjects.JOBS],
     max_age_seconds=7 * DAY_SECONDS,
-    description="What workers report about jobs: started, progress, completed, failed.",
+    description="Job commands (echo.jobs.<kind>.requested, one per job and attempt) and "
+    "the state events workers report (started, completed, failed).",
+)
+
+PROGRESS = StreamSpec(
+    name="ECHO_PROGRESS",
+    subjects=[subjects.PROGRESS],
+    storage=Storage.MEMORY,
+    max_age_seconds=3600,
+    duplicate_window_seconds=60,
+    max_msgs_per_subject=1,
+    description="The latest progress of each running job, kept briefly; never projected "
+    "into Postgres per tick.",
 )
 
 STATUS = StreamSpec(
@@ -84,14 +103,31 @@ DEAD_LETTERS = StreamSpec(
     "only to listeners present at that instant, so they are captured here.",
 )
 
-ALL_STREAMS = (VIDEOS, JOBS, STATUS, DEAD_LETTERS)
+ALL_STREAMS = (VIDEOS, JOBS, PROGRESS, STATUS, DEAD_LETTERS)
 
-TRANSCODER = ConsumerSpec(
-    durable="transcoder", stream=VIDEOS.name, filter_subject=subjects.VIDEO_UPLOADED
+WORKERS: dict[JobKind, ConsumerSpec] = {
+    JobKind.TRANSCODE: ConsumerSpec(
+        durable="transcoder",
+        stream=JOBS.name,
+        filter_subjects=[subjects.job_requested(JobKind.TRANSCODE)],
+    ),
+    JobKind.METADATA: ConsumerSpec(
+        durable="metadata",
+        stream=JOBS.name,
+        filter_subjects=[subjects.job_requested(JobKind.METADATA)],
+    ),
+}
+"""The one consumer of each kind's commands; every replica of that worker binds to it.
+
+Public on purpose: the reconciler reads a kind's queue depth (pending and in-flight
+commands) from this consumer to tell a job queued behind busy workers from a lost one.
+"""
+
+PROJECTOR = ConsumerSpec(
+    durable="gateway-projector",
+    stream=JOBS.name,
+    filter_subjects=list(subjects.JOB_STATE_EVENTS),
 )
-METADATA = ConsumerSpec(
-    durable="metadata", stream=VIDEOS.name, filter_subject=subjects.VIDEO_UPLOADED
-)
-GATEWAY_PROJECTOR = ConsumerSpec(
-    durable="gateway-projector", stream=JOBS.name, filter_subject=subjects.JOB_EVENTS
-)
+"""The gateway's projector of state events into Postgres."""
+
+ALL_CONSUMERS = (*WORKERS.values(), PROJECTOR)

@@ -11,10 +11,11 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
+from contracts.streams import ALL_STREAMS, DEAD_LETTERS
 from services.common.auth import mint_token
-from services.common.bus import declare_streams
-from services.common.migrations import apply_migrations
 from services.devstack.servers import EmbeddedPostgres, NatsServer
+from services.migrate.bus import migrate_bus
+from services.migrate.database import apply_migrations
 from tests.support.media import MediaSpec, make_media, make_not_media, make_truncated
 
 JWT_SECRET = "test-secret-" + "x" * 32
@@ -60,11 +61,13 @@ async def nats_client(nats_server: NatsServer) -> AsyncIterator[NatsClient]:
 
 @pytest.fixture
 async def jetstream(nats_client: NatsClient) -> JetStreamContext:
-    """JetStream with Echo's streams declared and emptied, so each test starts clean."""
+    """JetStream with Echo's streams and consumers declared (as `python -m services.migrate`
+    does) and emptied, so each test starts clean."""
     js = nats_client.jetstream()
-    await declare_streams(js, replicas=1)
-    for stream in ("ECHO_VIDEOS", "ECHO_JOBS", "ECHO_STATUS"):
-        await js.purge_stream(stream)
+    await migrate_bus(js, replicas=1)
+    for stream in ALL_STREAMS:
+        if stream is not DEAD_LETTERS:
+            await js.purge_stream(stream.name)
     return js
 
 

@@ -1,22 +1,38 @@
-"""The NATS JetStream bus: broker construction, stream declaration, reliable publish.
+"""The NATS JetStream bus: broker construction, stream and consumer declaration, reliable
+publish.
 
 Pitfalls handled here once for every service (see docs/architecture.md):
 handler exceptions nack instead of terminating, reconnects never give up,
-publishes wait for JetStream's ack and carry our own `Nats-Msg-Id`.
+publishes wait for JetStream's ack and carry our own `Nats-Msg-Id`, every durable
+consumer is fully specified (never the server's defaults). Streams and consumers
+are declared by one step, `python -m services.migrate`; services only bind.
 """
 
 import asyncio
 import logging
+from uuid import UUID
 
 from faststream import AckPolicy
 from faststream.nats import JStream, NatsBroker
 from faststream.nats.publisher.usecase import LogicPublisher
 from nats.js import JetStreamContext
-from nats.js.api import ConsumerConfig, PubAck, RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import (
+    AckPolicy as ConsumerAckPolicy,
+)
+from nats.js.api import (
+    ConsumerConfig,
+    ConsumerInfo,
+    PubAck,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
 from nats.js.errors import NotFoundError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.streams import ALL_STREAMS, ConsumerSpec, StreamSpec
+from contracts.subjects import JobStateEvent
 from services.common.settings import BusSettings
 
 logger = logging.getLogger(__name__)
@@ -42,7 +58,7 @@ def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
         description=spec.description,
         subjects=list(spec.subjects),
         retention=RetentionPolicy(spec.retention.value),
-        storage=StorageType.FILE,
+        storage=StorageType(spec.storage.value),
         num_replicas=replicas,
         max_age=float(spec.max_age_seconds),
         duplicate_window=float(spec.duplicate_window_seconds),
@@ -55,16 +71,59 @@ def bound_stream(spec: StreamSpec) -> JStream:
     return JStream(spec.name, declare=False)
 
 
-async def declare_consumer(
-    js: JetStreamContext, spec: ConsumerSpec, config: ConsumerConfig
-) -> None:
-    """Create a durable consumer, or update it to `config`.
+class ConsumerTuning(BaseSettings):
+    """How a durable consumer redelivers. Its owner reads it under its own env prefix
+    (`ECHO_TRANSCODER_ACK_WAIT_SECONDS`, `ECHO_GATEWAY_PROJECTOR_MAX_DELIVER`, ...), and so
+    does `python -m services.migrate`, which applies it."""
 
-    A FastStream subscriber only binds to a durable that exists, so without this
-    a changed `ack_wait` or `max_deliver` would never reach a consumer created
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    ack_wait_seconds: float = Field(
+        default=60, gt=0, description="JetStream redelivers a message not acked for this long."
+    )
+    max_deliver: int = Field(default=5, ge=1, description="Deliveries of one message at most.")
+    max_ack_pending: int = Field(
+        default=64, ge=1, description="Messages in flight across all replicas of the consumer."
+    )
+
+    def consumer_config(self, spec: ConsumerSpec) -> ConsumerConfig:
+        """The durable consumer `spec`, fully specified (never the server's defaults)."""
+        return ConsumerConfig(
+            durable_name=spec.durable,
+            filter_subjects=list(spec.filter_subjects),
+            ack_policy=ConsumerAckPolicy.EXPLICIT,
+            ack_wait=self.ack_wait_seconds,
+            max_deliver=self.max_deliver,
+            max_ack_pending=self.max_ack_pending,
+        )
+
+
+class BusNotMigratedError(RuntimeError):
+    """A stream or consumer a service binds to does not exist: the migrate step has not run."""
+
+
+async def declare_consumer(
+    js: JetStreamContext, spec: ConsumerSpec, tuning: ConsumerTuning
+) -> None:
+    """Create the durable consumer `spec`, or update it to `tuning` and its filter.
+
+    Updating matters: a subscriber only binds to a durable that exists, so without
+    this a changed `ack_wait` or `max_deliver` would never reach a consumer created
     by an earlier release.
     """
-    await js.add_consumer(spec.stream, config=config)
+    await js.add_consumer(spec.stream, config=tuning.consumer_config(spec))
+
+
+async def require_consumer(js: JetStreamContext, spec: ConsumerSpec) -> ConsumerInfo:
+    """The consumer a service is about to bind to; `BusNotMigratedError` when it is missing."""
+    try:
+        info: ConsumerInfo = await js.consumer_info(spec.stream, spec.durable)
+    except NotFoundError as error:
+        raise BusNotMigratedError(
+            f"consumer {spec.durable} of stream {spec.stream} does not exist; "
+            "run `python -m services.migrate` first"
+        ) from error
+    return info
 
 
 async def declare_streams(js: JetStreamContext, replicas: int) -> None:
@@ -78,6 +137,17 @@ async def declare_streams(js: JetStreamContext, replicas: int) -> None:
             logger.info("created stream %s", spec.name)
         else:
             await js.update_stream(config)
+
+
+def command_msg_id(job_id: UUID, attempt: int) -> str:
+    """The `Nats-Msg-Id` of a job's command: one per job and dispatch attempt."""
+    return f"job:{job_id}:requested:{attempt}"
+
+
+def state_event_msg_id(job_id: UUID, attempt: int, name: JobStateEvent) -> str:
+    """The `Nats-Msg-Id` of a worker's state event: one per job, attempt and event, so a
+    re-dispatched job's completion is never dropped as a duplicate of an earlier attempt's."""
+    return f"job:{job_id}:{attempt}:{name.value}"
 
 
 def _stream_name(publisher: LogicPublisher) -> str | None:

@@ -14,6 +14,8 @@ from typing import Self
 from pydantic import AnyUrl, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.enums import JobKind
+
 ENV_PREFIX = "ECHO_"
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "dev", "test", ""})
 
@@ -56,6 +58,27 @@ class BusSettings(EchoSettings):
     @property
     def nats_servers(self) -> list[str]:
         return [url.strip() for url in self.nats_url.split(",") if url.strip()]
+
+
+class DatabaseSettings(EchoSettings):
+    """Where Postgres is (`ECHO_DATABASE_*`): the gateway's and the migrate step's."""
+
+    database_url: SecretStr = Field(
+        description="Postgres DSN, e.g. postgresql://user:pass@host:5432/postgres. Its role must "
+        "be allowed to `set role authenticated` (true for Supabase's `postgres`)."
+    )
+    database_pool_min_size: int = Field(default=1, ge=0, description="Connections kept open.")
+    database_pool_max_size: int = Field(default=10, ge=1, description="Connections at most.")
+    database_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long a request waits for a pooled connection."
+    )
+
+
+WORKER_ENV_PREFIXES: dict[JobKind, str] = {
+    JobKind.TRANSCODE: "ECHO_TRANSCODER_",
+    JobKind.METADATA: "ECHO_METADATA_",
+}
+"""The env prefix of each kind's worker service (its settings and its consumer's tuning)."""
 
 
 class BlobSettings(EchoSettings):

@@ -18,7 +18,8 @@ from pydantic import SecretStr
 
 from services.common.settings import AuthSettings, BlobSettings, BusSettings, Environment
 from services.gateway.app import build_state
-from services.gateway.settings import DatabaseSettings, GatewayConfig, GatewaySettings
+from services.common.settings import DatabaseSettings
+from services.gateway.settings import GatewayConfig, GatewaySettings
 from services.metadata.app import create_app as create_metadata
 from services.metadata.settings import MetadataSettings
 from services.transcoder.app import create_app as create_transcoder

@@ -20,7 +20,7 @@ from typing import IO
 
 import httpx
 
-from services.common.migrations import apply_migrations
+from services.migrate.database import apply_migrations
 from services.devstack.identity import read_or_create_secret
 from services.devstack.servers import EmbeddedPostgres, NatsServer, free_port, port_is_free
 

@@ -16,7 +16,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from services.gateway.settings import DatabaseSettings
+from services.common.settings import DatabaseSettings
 
 Connection = AsyncConnection[TupleRow]
 

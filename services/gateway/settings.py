@@ -7,15 +7,15 @@ startup, never at import time.
 from dataclasses import dataclass
 from typing import Self
 
-from nats.js.api import ConsumerConfig
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.common.bus import ConsumerTuning
 from services.common.settings import (
     AuthSettings,
     BlobSettings,
     BusSettings,
-    EchoSettings,
+    DatabaseSettings,
     ServiceSettings,
 )
 
@@ -66,15 +66,6 @@ class GatewaySettings(ServiceSettings):
         description="Dispatches of a job (the upload counts as the first) before it is "
         "failed as `stalled`.",
     )
-    projector_ack_wait_seconds: float = Field(
-        default=30.0, gt=0, description="JetStream redelivers a job event not acked within this."
-    )
-    projector_max_deliver: int = Field(
-        default=20, ge=1, description="Deliveries of one job event at most (e.g. Postgres down)."
-    )
-    projector_max_ack_pending: int = Field(
-        default=64, ge=1, description="Job events in flight across all gateway replicas."
-    )
     projector_retry_delay_seconds: float = Field(
         default=2.0, ge=0, description="Delay before a job event that failed to project returns."
     )
@@ -82,25 +73,19 @@ class GatewaySettings(ServiceSettings):
         default=10.0, gt=0, description="How long in-flight event handlers may finish at shutdown."
     )
 
-    def projector_consumer_config(self) -> ConsumerConfig:
-        return ConsumerConfig(
-            ack_wait=self.projector_ack_wait_seconds,
-            max_deliver=self.projector_max_deliver,
-            max_ack_pending=self.projector_max_ack_pending,
-        )
 
+class ProjectorTuning(ConsumerTuning):
+    """The projector's consumer tuning (`ECHO_GATEWAY_PROJECTOR_*`); the migrate step applies it."""
 
-class DatabaseSettings(EchoSettings):
-    """Where Postgres is (`ECHO_DATABASE_*`); shared by every service that uses it."""
-
-    database_url: SecretStr = Field(
-        description="Postgres DSN, e.g. postgresql://user:pass@host:5432/postgres. Its role must "
-        "be allowed to `set role authenticated` (true for Supabase's `postgres`)."
+    model_config = SettingsConfigDict(
+        env_prefix="ECHO_GATEWAY_PROJECTOR_", extra="ignore", frozen=True
     )
-    database_pool_min_size: int = Field(default=1, ge=0, description="Connections kept open.")
-    database_pool_max_size: int = Field(default=10, ge=1, description="Connections at most.")
-    database_timeout_seconds: float = Field(
-        default=10.0, gt=0, description="How long a request waits for a pooled connection."
+
+    ack_wait_seconds: float = Field(
+        default=30.0, gt=0, description="JetStream redelivers a job event not acked within this."
+    )
+    max_deliver: int = Field(
+        default=20, ge=1, description="Deliveries of one job event at most (e.g. Postgres down)."
     )
 
 

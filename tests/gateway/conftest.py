@@ -19,7 +19,8 @@ from contracts.events import JobEvent
 from services.common.settings import AuthSettings, BlobSettings, BusSettings
 from services.devstack.servers import NatsServer
 from services.gateway.app import create_app
-from services.gateway.settings import DatabaseSettings, GatewayConfig, GatewaySettings
+from services.common.settings import DatabaseSettings
+from services.gateway.settings import GatewayConfig, GatewaySettings
 from services.gateway.state import GatewayState
 
 T = TypeVar("T")

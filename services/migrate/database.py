@@ -4,7 +4,6 @@ Files run in name order, each once, inside a transaction, under an advisory
 lock so concurrent starters do not race.
 """
 
-import argparse
 import logging
 from pathlib import Path
 
@@ -44,16 +43,3 @@ def apply_migrations(dsn: str, directory: Path = DEFAULT_MIGRATIONS_DIR) -> list
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (_LOCK_ID,))
     return applied_now
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Apply Echo's SQL migrations.")
-    parser.add_argument("dsn", help="Postgres DSN, e.g. postgresql://user:pass@host/db")
-    parser.add_argument("--dir", type=Path, default=DEFAULT_MIGRATIONS_DIR)
-    args = parser.parse_args()
-    for name in apply_migrations(args.dsn, args.dir):
-        print(f"applied {name}")
-
-
-if __name__ == "__main__":
-    main()
