@@ -1,171 +1,177 @@
-"""Echo's media work against the ffmpeg CLI on the same input, in the same run.
+"""Echo's media work against the ffmpeg CLI and bare PyAV on the same input, interleaved.
 
-    python -m bench.run [--repeat 3] [--source PATH]
+    python -m bench.run [--source PATH ...] [--only transcode|probe] [--repeat 5] [--save]
 
-Prints a Markdown table of median wall times and the ratio Echo / ffmpeg (lower
-is better; 1.0 means as fast as the CLI with the same settings). The CLI
-(`apt-get install ffmpeg`) is only a baseline: Echo itself never calls it.
+Three comparisons per source (Echo first, baseline second):
+
+- transcode: Echo's transcode pipeline in a process of its own (`bench.echo_cli`) vs
+  `ffmpeg` with the same x264 preset, CRF, picture size, audio bitrate and threads,
+  followed by SHA-256 and fsync of its output as Echo does;
+- probe, process vs process: `bench.echo_cli probe` vs `ffprobe -show_format -show_streams`,
+  with a third side, `python -c "import bench.echo_cli"`: Echo's fixed cost of a process;
+- probe, in-process vs in-process: Echo's probe function vs a bare `av.open` reading the
+  same fields and decoding the same first frame.
+
+Without `--source`, a synthetic 30 fps H.264/AAC clip (`--synthetic`, 1920x1080x10).
+The CLI (`apt-get install ffmpeg`) is only a baseline: Echo itself never calls it.
 """
 
 import argparse
-import json
 import shutil
-import statistics
-import subprocess
+import sys
 import tempfile
-import threading
-import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
-from contracts.enums import JobKind
-from contracts.events import JobRef, VideoUploadedEvent
-from contracts.media import BlobRef
-from services.common.blobs import LocalBlobStore, source_key
-from services.common.media import MediaLimits
-from services.common.worker import JobContext
-from services.metadata.probe import probe_media
-from services.transcoder.encoding import EncodeOptions
-from services.transcoder.pipeline import transcode
+from bench.adapters import TranscodeSettings, echo_outputs, echo_picture, echo_probe
+from bench.baselines import bare_probe, ffmpeg_transcode_command, ffprobe_command
+from bench.echo_cli import transcode_arguments
+from bench.harness import (
+    BenchRun,
+    Comparison,
+    InProcessSide,
+    Machine,
+    ProcessSide,
+    common_arguments,
+    compare,
+    finish,
+    require_cli,
+)
 from tests.support.media import MediaSpec, make_media
 
 console = Console()
+ROOT = Path(__file__).resolve().parents[1]
+"""Where `python -m bench...` finds this package, whatever the caller's directory."""
+PROBE_REPEAT_FACTOR = 10
+"""Probes are short: run them this many times more often than transcodes."""
 
 
-@dataclass(frozen=True)
-class Measurement:
-    task: str
-    source: str
-    echo_seconds: float
-    baseline_seconds: float
+def _clear(*paths: Path) -> Callable[[], None]:
+    def clear() -> None:
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            path.unlink(missing_ok=True)
 
-    @property
-    def ratio(self) -> float:
-        return self.echo_seconds / self.baseline_seconds
+    return clear
 
 
-def _median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _context(store: LocalBlobStore, source: Path, kind: JobKind) -> JobContext:
-    owner, video = uuid.uuid4(), uuid.uuid4()
-    key = source_key(owner, video)
-    store.path(key).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, store.path(key))
-    job = JobRef(job_id=uuid.uuid4(), kind=kind)
-    event = VideoUploadedEvent(
-        video_id=video,
-        owner_id=owner,
-        source=BlobRef(key=key, size_bytes=source.stat().st_size),
-        original_filename=source.name,
-        jobs=[job],
+def compare_transcode(
+    source: Path,
+    work: Path,
+    settings: TranscodeSettings,
+    args: argparse.Namespace,
+    tick: Callable[[], None],
+) -> Comparison:
+    store = work / "echo-store"
+    cli_output = work / "ffmpeg-output.mp4"
+    echo = ProcessSide(
+        "Echo",
+        [sys.executable, "-m", "bench.echo_cli", "transcode", str(source), str(store),
+         *transcode_arguments(settings)],
+        cwd=ROOT,
+        setup=_clear(echo_outputs(store)),
+    )  # fmt: skip
+    cli = ProcessSide(
+        "ffmpeg CLI",
+        ffmpeg_transcode_command(source, cli_output, settings, echo_picture(source, settings)),
+        setup=_clear(cli_output),
     )
-    return JobContext(
-        event=event,
-        job=job,
-        attempt=1,
-        source_path=store.path(key),
-        store=store,
-        limits=MediaLimits(),
-        cancelled=threading.Event(),
-        _report=lambda percent, eta: None,
+    return compare(
+        "transcode (H.264/AAC MP4)", source.name, [echo, cli],
+        repeat=args.repeat, warmup=args.warmup, on_run=tick,
+    )  # fmt: skip
+
+
+def compare_probe_processes(
+    source: Path, args: argparse.Namespace, tick: Callable[[], None]
+) -> Comparison:
+    echo = ProcessSide(
+        "Echo", [sys.executable, "-m", "bench.echo_cli", "probe", str(source)], cwd=ROOT
     )
-
-
-def measure_transcode(source: Path, work: Path, repeat: int) -> Measurement:
-    store = LocalBlobStore(work / "blobs")
-    options = EncodeOptions()
-
-    def echo() -> None:
-        transcode(_context(store, source, JobKind.TRANSCODE), options)
-
-    def ffmpeg() -> None:
-        subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-i", str(source),
-             "-vf", f"scale=-2:'min({options.max_height},ih)'",
-             "-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf),
-             "-bf", "0", "-pix_fmt", "yuv420p",
-             "-c:a", "aac", "-b:a", str(options.audio_bitrate), "-ac", "2", "-ar", "48000",
-             "-movflags", "+faststart", str(work / "ffmpeg.mp4")],
-            check=True,
-        )  # fmt: skip
-
-    return Measurement(
-        "transcode (720p H.264/AAC MP4)",
-        source.name,
-        _median_seconds(echo, repeat),
-        _median_seconds(ffmpeg, repeat),
+    cli = ProcessSide("ffprobe CLI", ffprobe_command(source))
+    # Echo's fixed cost of a process: the interpreter and its imports, no probe.
+    start = ProcessSide(
+        "Echo start only", [sys.executable, "-c", "import bench.echo_cli"], cwd=ROOT
     )
+    return compare(
+        "probe, process vs process", source.name, [echo, cli, start],
+        repeat=args.repeat * PROBE_REPEAT_FACTOR, warmup=args.warmup, on_run=tick,
+    )  # fmt: skip
 
 
-def measure_probe(source: Path, repeat: int) -> Measurement:
-    def echo() -> None:
-        probe_media(source, MediaLimits())
-
-    def ffprobe() -> None:
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json",
-             str(source)],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-
-    return Measurement(
-        "probe (container + streams)",
-        source.name,
-        _median_seconds(echo, repeat * 10),
-        _median_seconds(ffprobe, repeat * 10),
+def compare_probe_in_process(
+    source: Path, args: argparse.Namespace, tick: Callable[[], None]
+) -> Comparison:
+    echo = InProcessSide(
+        "Echo", lambda: echo_probe(source), f"bench.adapters.echo_probe({str(source)!r})"
     )
+    bare = InProcessSide(
+        "bare PyAV", lambda: bare_probe(source), f"bench.baselines.bare_probe({str(source)!r})"
+    )
+    return compare(
+        "probe, in-process vs in-process", source.name, [echo, bare],
+        repeat=args.repeat * PROBE_REPEAT_FACTOR, warmup=args.warmup, on_run=tick,
+    )  # fmt: skip
+
+
+def _synthetic(work: Path, shape: str) -> Path:
+    width, height, seconds = (int(part) for part in shape.split("x"))
+    spec = MediaSpec(duration_seconds=seconds, width=width, height=height, fps=30)
+    return make_media(work / f"synthetic-{width}x{height}p30-{seconds}s.mp4", spec)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, action="append", default=[])
+    parser.add_argument(
+        "--synthetic",
+        default="1920x1080x10",
+        help="WIDTHxHEIGHTxSECONDS of the 30 fps clip made when no --source is given",
+    )
+    parser.add_argument("--only", choices=("transcode", "probe"))
+    defaults = TranscodeSettings()
+    parser.add_argument("--max-height", type=int, default=defaults.max_height)
+    parser.add_argument("--preset", default=defaults.preset)
+    parser.add_argument("--crf", type=int, default=defaults.crf)
+    parser.add_argument("--audio-bitrate", type=int, default=defaults.audio_bitrate)
+    parser.add_argument("--threads", type=int, default=defaults.threads)
+    common_arguments(parser, repeat=5)
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--source", type=Path, action="append", default=[])
-    parser.add_argument("--json", type=Path, help="Also write the results here.")
-    args = parser.parse_args()
-    if shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None:
-        raise SystemExit("the baseline needs the ffmpeg CLI: apt-get install -y ffmpeg")
-
-    with tempfile.TemporaryDirectory() as temp:
+    args = _arguments()
+    require_cli("ffmpeg", "ffprobe", "sha256sum", "sync")
+    settings = TranscodeSettings(
+        max_height=args.max_height, preset=args.preset, crf=args.crf,
+        audio_bitrate=args.audio_bitrate, threads=args.threads,
+    )  # fmt: skip
+    run = BenchRun("media", Machine.describe())
+    with tempfile.TemporaryDirectory(prefix="echo-bench-") as temp:
         work = Path(temp)
-        sources = list(args.source) or [
-            make_media(
-                work / "synthetic-1080p-10s.mp4",
-                MediaSpec(duration_seconds=10, width=1920, height=1080, fps=30),
-            )
-        ]
-        results: list[Measurement] = []
+        sources = list(args.source) or [_synthetic(work, args.synthetic)]
+        runs_per_source = 0
+        if args.only != "probe":
+            runs_per_source += 2 * (args.warmup + args.repeat)
+        if args.only != "transcode":
+            runs_per_source += 5 * (args.warmup + args.repeat * PROBE_REPEAT_FACTOR)
         with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("benchmarking", total=len(sources) * 2)
-            for source in sources:
-                results.append(measure_transcode(source, work, args.repeat))
-                progress.advance(task)
-                results.append(measure_probe(source, args.repeat))
+            task = progress.add_task("benchmarking", total=len(sources) * runs_per_source)
+
+            def tick() -> None:
                 progress.advance(task)
 
-    print("| task | source | Echo (s) | ffmpeg CLI (s) | ratio |")
-    print("|---|---|---|---|---|")
-    for m in results:
-        print(
-            f"| {m.task} | {m.source} | {m.echo_seconds:.3f} | {m.baseline_seconds:.3f} "
-            f"| {m.ratio:.2f} |"
-        )
-    if args.json:
-        args.json.write_text(
-            json.dumps([{**m.__dict__, "ratio": m.ratio} for m in results], indent=2)
-        )
+            for source in sources:
+                if args.only != "probe":
+                    run.comparisons.append(compare_transcode(source, work, settings, args, tick))
+                if args.only != "transcode":
+                    run.comparisons.append(compare_probe_processes(source, args, tick))
+                    run.comparisons.append(compare_probe_in_process(source, args, tick))
+    finish(run, args, console)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ class JobErrorCode(StrEnum):
     """Duration, resolution, size or processing time is over the configured limit."""
     SOURCE_MISSING = "source_missing"
     """The uploaded file is no longer in blob storage."""
+    CANCELLED = "cancelled"
+    """The owner cancelled the job (or deleted its video) before it finished."""
     STALLED = "stalled"
     """No worker reported on the job within its deadline, after every retry."""
     INTERNAL = "internal_error"

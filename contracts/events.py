@@ -1,6 +1,7 @@
 """Messages on the bus, by purpose. Each names its subject in `contracts.subjects`.
 
-- Fact: the gateway publishes `VideoUploadedEvent` once per upload, for any subscriber.
+- Facts: the gateway publishes `VideoUploadedEvent` once per upload, and
+  `VideoDeletedEvent` once per deletion, for any subscriber.
 - Command: `JobRequestedCommand`, one per job and attempt, on its kind's subject; the
   worker of that kind runs it. A re-dispatch is the same command with the next attempt.
 - State events: the worker reports `JobStartedEvent`, then `JobCompletedEvent` or
@@ -11,6 +12,7 @@
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
@@ -19,7 +21,7 @@ from pydantic import Field
 from contracts.base import ContractModel, utc_now
 from contracts.enums import JobErrorCode, JobKind, JobPhase, ProcessingStatus
 from contracts.errors import JobError
-from contracts.media import BlobRef, MediaProbe, Rendition
+from contracts.media import BlobRef, MediaProbe, PosterImage, Rendition, Storyboard
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -55,6 +57,18 @@ class VideoUploadedEvent(EventEnvelope):
     jobs: list[JobRef] = Field(min_length=1, description="The jobs recorded for the upload.")
 
 
+class VideoDeletedEvent(EventEnvelope):
+    """A video was deleted. Published after its jobs' subjects were purged from
+    `ECHO_STATUS` (`echo.status.<owner_id>.<job_id>` for each of `job_ids`), so a reader
+    that sees this fact finds none of those statuses in the stream any more. The notifier
+    drops the jobs from open connections and tells their browsers."""
+
+    event_type: Literal["video.deleted"] = Field(
+        default="video.deleted", description="Discriminator naming the event."
+    )
+    job_ids: list[UUID] = Field(description="Every job the video had.")
+
+
 class JobMessage(EventEnvelope):
     """Fields of every message about one job."""
 
@@ -73,6 +87,30 @@ class JobRequestedCommand(JobMessage):
     )
     source: BlobRef = Field(description="The uploaded file in blob storage.")
     original_filename: str = Field(description="File name as the uploader sent it (display only).")
+
+
+class JobCancelReason(StrEnum):
+    """Why a job is being stopped."""
+
+    CANCELLED = "cancelled"
+    """The owner cancelled it."""
+    VIDEO_DELETED = "video_deleted"
+    """The owner deleted its video."""
+
+
+class JobCancelCommand(JobMessage):
+    """Stop this job and write nothing more: on `echo.jobs.<kind>.cancel.<job_id>`.
+
+    Every replica of the kind's worker hears it; the one running the job stops within
+    seconds and removes what it staged. A worker also looks for it (the last message on
+    the job's cancel subject) before starting and before finishing a job, so a command
+    redelivered after the cancel does no work. `attempt` is the last attempt dispatched.
+    """
+
+    event_type: Literal["job.cancel"] = Field(
+        default="job.cancel", description="Discriminator naming the message."
+    )
+    reason: JobCancelReason = Field(description="Why the job is stopped.")
 
 
 class JobEvent(JobMessage):
@@ -121,7 +159,15 @@ class MetadataResult(ContractModel):
     )
     probe: MediaProbe = Field(description="Container and stream description.")
     poster: BlobRef | None = Field(
-        default=None, description="Poster JPEG; absent for audio-only files."
+        default=None,
+        description="Poster JPEG (the largest of `posters`); absent for audio-only files.",
+    )
+    posters: list[PosterImage] = Field(
+        default_factory=list,
+        description="The poster in every width, largest first; empty for audio-only files.",
+    )
+    storyboard: Storyboard | None = Field(
+        default=None, description="Scrubbing previews; absent for audio-only files."
     )
 
 

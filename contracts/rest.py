@@ -1,7 +1,7 @@
 """REST schemas; the names are the ones the frontend codes against."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, computed_field
@@ -10,6 +10,12 @@ from contracts.base import ContractModel
 from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
 from contracts.media import MediaProbe, Rendition
 from contracts.problems import ProblemCode
+
+TEXT_PATTERN = r"^[^\x00]*$"
+"""Text Postgres can store: no NUL character (lone surrogates fail JSON-to-str already)."""
+NAME_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f][^\x00]*$"
+"""Text as `TEXT_PATTERN` with at least one visible character, so it is never empty
+once surrounding white space is stripped (titles, tags)."""
 
 
 class VideoSummarySchema(ContractModel):
@@ -110,8 +116,34 @@ class RenditionResponseSchema(ContractModel):
     rendition: Rendition = Field(description="Technical description.")
 
 
+class PlaybackLinksSchema(ContractModel):
+    """Signed URLs a browser fetches without headers (`<video>`, hls.js, `<img>`).
+
+    Each is scoped to this video's files and expires at `expires_at`; fetch the video
+    again for fresh ones. Relative references inside an HLS playlist inherit the
+    signature, so a player can fetch the whole ladder.
+    """
+
+    expires_at: datetime = Field(description="When these URLs stop working.")
+    base_url: str = Field(
+        description="Signed prefix of every file of the video: append a path relative to "
+        "the video's folder (e.g. `transcode/hls/master.m3u8`)."
+    )
+    mp4_url: str | None = Field(default=None, description="The MP4 rendition, once transcoded.")
+    hls_url: str | None = Field(default=None, description="The HLS master playlist, if produced.")
+    poster_url: str | None = Field(default=None, description="The poster image, once extracted.")
+    storyboard_url: str | None = Field(
+        default=None, description="The storyboard's WebVTT, once produced."
+    )
+    source_url: str = Field(description="The original file as uploaded.")
+
+
 class VideoWithJobsResponseSchema(VideoResponseSchema):
     """A video with its jobs, metadata and finished outputs."""
+
+    playback: PlaybackLinksSchema | None = Field(
+        default=None, description="Signed playback URLs (no `Authorization` header needed)."
+    )
 
     jobs: list[VideoJobResponseSchema] = Field(description="Every job of the video.")
     metadata: VideoMetadataResponseSchema | None = Field(
@@ -122,8 +154,24 @@ class VideoWithJobsResponseSchema(VideoResponseSchema):
     )
 
 
+class JobAttemptSchema(ContractModel):
+    """A finished attempt of a job, kept when the job was retried."""
+
+    attempt: int = Field(ge=1, description="Dispatch attempt it ended.")
+    status: ProcessingStatus = Field(description="How it ended.")
+    error_code: JobErrorCode | None = Field(default=None, description="Why it failed.")
+    error_message: str | None = Field(default=None, description="Why it failed, in words.")
+    started_at: datetime | None = Field(default=None, description="When a worker began it.")
+    ended_at: datetime | None = Field(default=None, description="When it ended.")
+    retried_at: datetime = Field(description="When the owner asked for a new attempt.")
+
+
 class VideoJobWithDetailsResponseSchema(VideoJobResponseSchema):
     """A job with the video it belongs to and what it produced."""
+
+    previous_attempts: list[JobAttemptSchema] = Field(
+        default_factory=list, description="Earlier attempts, oldest first (kept on retry)."
+    )
 
     video: VideoSummarySchema = Field(description="The job's video.")
     renditions: list[RenditionResponseSchema] = Field(
@@ -144,10 +192,23 @@ class VideoUploadResponseSchema(ContractModel):
 class VideoMetadataUpdateRequestSchema(ContractModel):
     """Owner-editable descriptive fields of a video; omitted fields stay as they are."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300, description="Title.")
-    description: str | None = Field(default=None, max_length=10_000, description="Description.")
-    tags: list[str] | None = Field(
-        default=None, max_length=50, description="Tags, each 1-64 characters."
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        pattern=NAME_PATTERN,
+        description="Title; surrounding white space is stripped, a visible character required.",
+    )
+    description: str | None = Field(
+        default=None, max_length=10_000, pattern=TEXT_PATTERN, description="Description."
+    )
+    tags: list[Annotated[str, Field(min_length=1, max_length=64, pattern=NAME_PATTERN)]] | None = (
+        Field(
+            default=None,
+            max_length=50,
+            description="Tags, each 1-64 characters with a visible one; stripped, duplicates "
+            "dropped.",
+        )
     )
 
 
@@ -177,6 +238,24 @@ class ProblemDetails(ContractModel):
     errors: list[dict[str, object]] | None = Field(
         default=None, description="Field-level validation errors, when the request was invalid."
     )
+
+
+class UsageSchema(ContractModel):
+    """What a user stores, against their quota."""
+
+    used_bytes: int = Field(ge=0, description="Uploaded videos plus resumable uploads in progress.")
+    quota_bytes: int | None = Field(default=None, description="The limit; null when unlimited.")
+    videos: int = Field(ge=0, description="Videos stored.")
+    uploads_in_progress: int = Field(ge=0, description="Resumable uploads not yet finished.")
+
+
+class MeResponseSchema(ContractModel):
+    """The signed-in user, as the access token says, and their usage."""
+
+    user_id: UUID = Field(description="User id (the token's `sub`).")
+    email: str | None = Field(default=None, description="E-mail from the token, if any.")
+    usage: UsageSchema = Field(description="Stored bytes against the quota.")
+    max_upload_bytes: int = Field(description="Largest single upload accepted.")
 
 
 class HealthResponseSchema(ContractModel):

@@ -69,12 +69,12 @@ JOBS = StreamSpec(
 PROGRESS = StreamSpec(
     name="ECHO_PROGRESS",
     subjects=[subjects.PROGRESS],
-    storage=Storage.MEMORY,
     max_age_seconds=3600,
     duplicate_window_seconds=60,
     max_msgs_per_subject=1,
     description="The latest progress of each running job, kept briefly; never projected "
-    "into Postgres per tick.",
+    "into Postgres per tick. On file storage, though tiny, because a memory stream does not "
+    "survive a server restart and every progress publish would then fail.",
 )
 
 STATUS = StreamSpec(
@@ -119,8 +119,9 @@ WORKERS: dict[JobKind, ConsumerSpec] = {
 }
 """The one consumer of each kind's commands; every replica of that worker binds to it.
 
-Public on purpose: the reconciler reads a kind's queue depth (pending and in-flight
-commands) from this consumer to tell a job queued behind busy workers from a lost one.
+Public on purpose: the reconciler reads a kind's queue depth (commands not yet delivered
+to any worker, `num_pending`) from this consumer to tell a job queued behind busy workers
+from a lost one.
 """
 
 PROJECTOR = ConsumerSpec(

@@ -2,8 +2,9 @@
 
 Messages go by purpose (docs/architecture.md, "Messages by purpose"):
 
-- fact for other subscribers: `echo.videos.uploaded` (`ECHO_VIDEOS`);
+- facts for other subscribers: `echo.videos.uploaded`, `echo.videos.deleted` (`ECHO_VIDEOS`);
 - command, a worker must run a job: `echo.jobs.<kind>.requested` (`ECHO_JOBS`);
+- command, a worker must stop a job: `echo.jobs.<kind>.cancel.<job_id>` (`ECHO_JOBS`);
 - state event, what happened to a job: `echo.jobs.<kind>.<started|completed|failed>`
   (`ECHO_JOBS`);
 - progress, not state, never in Postgres: `echo.progress.<owner_id>.<job_id>`
@@ -23,6 +24,9 @@ VIDEO_EVENTS = f"{PREFIX}.videos.>"
 
 VIDEO_UPLOADED = f"{PREFIX}.videos.uploaded"
 """`VideoUploadedEvent`: an upload was stored and its jobs recorded (a fact, not a command)."""
+
+VIDEO_DELETED = f"{PREFIX}.videos.deleted"
+"""`VideoDeletedEvent`: a video was deleted and its jobs' statuses purged from `ECHO_STATUS`."""
 
 JOBS = f"{PREFIX}.jobs.>"
 """Every job command and job state event."""
@@ -53,6 +57,20 @@ def job_requested(kind: JobKind) -> str:
 def job_event(kind: JobKind, name: JobStateEvent) -> str:
     """Subject of a worker's state event about a job, e.g. `echo.jobs.transcode.started`."""
     return f"{PREFIX}.jobs.{kind.value}.{name.value}"
+
+
+CANCEL = "cancel"
+
+
+def job_cancel(kind: JobKind, job_id: UUID) -> str:
+    """Subject of the command to stop one job; per job, so a worker can look it up later
+    (the last message on it, in `ECHO_JOBS`) before it starts or finishes that job."""
+    return f"{PREFIX}.jobs.{kind.value}.{CANCEL}.{job_id}"
+
+
+def job_cancels(kind: JobKind) -> str:
+    """Filter matching every cancel command for jobs of `kind`."""
+    return f"{PREFIX}.jobs.{kind.value}.{CANCEL}.>"
 
 
 JOB_STATE_EVENTS: tuple[str, ...] = tuple(f"{PREFIX}.jobs.*.{name.value}" for name in JobStateEvent)

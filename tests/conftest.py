@@ -1,9 +1,16 @@
-"""Session fixtures: a real nats-server (JetStream) and a real Postgres, both on
-loopback in a temporary directory, stopped by the fixture that started them."""
+"""Session fixtures: a real nats-server (JetStream), a real Postgres and the whole
+platform, on loopback in temporary directories, stopped by the fixture that started them.
+
+Test tiers: every test that (transitively) uses a fixture in `SERVER_FIXTURES` is marked
+`servers` at collection, so `pytest -m "not servers"` (`./scripts/test.sh --fast`) runs
+only tests that start no server. A test that starts a server some other way must use
+`@pytest.mark.servers`; an unmarked test that tries is stopped with that advice.
+"""
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import nats
 import psycopg
@@ -13,13 +20,50 @@ from nats.js import JetStreamContext
 
 from contracts.streams import ALL_STREAMS, DEAD_LETTERS
 from services.common.auth import mint_token
+from services.devstack.ports import PortPlan
 from services.devstack.servers import EmbeddedPostgres, NatsServer
+from services.devstack.stack import DevStack
 from services.migrate.bus import migrate_bus
 from services.migrate.database import apply_migrations
 from tests.support.media import MediaSpec, make_media, make_not_media, make_truncated
 
 JWT_SECRET = "test-secret-" + "x" * 32
-SHARED_MEDIA_DIR = Path(__file__).resolve().parents[2] / "shared" / "media"
+
+SERVER_FIXTURES = frozenset({"nats_server", "postgres", "stack"})
+"""Fixtures that start a server or service process; a test using one is marked `servers`."""
+
+# Short deadlines so redelivery and reconciliation happen within a test's patience.
+STACK_ENV = {
+    "ECHO_TRANSCODER_ACK_WAIT_SECONDS": "4",
+    "ECHO_METADATA_ACK_WAIT_SECONDS": "4",
+    "ECHO_TRANSCODER_RETRY_BASE_DELAY_SECONDS": "0.5",
+    "ECHO_METADATA_RETRY_BASE_DELAY_SECONDS": "0.5",
+    "ECHO_LOG_LEVEL": "INFO",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+
+
+def _refuse_to_start(*_args: object, **_kwargs: object) -> NoReturn:
+    raise AssertionError(
+        "this test starts a server without being marked `servers`: use a server fixture "
+        f"({', '.join(sorted(SERVER_FIXTURES))}) or @pytest.mark.servers, so that "
+        "`./scripts/test.sh --fast` stays free of servers"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _servers_only_when_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the fast tier honest in every run: only tests marked `servers` start one."""
+    if request.node.get_closest_marker("servers") is None:
+        for server in (NatsServer, EmbeddedPostgres, DevStack):
+            monkeypatch.setattr(server, "start", _refuse_to_start)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +94,27 @@ def clean_database(database_url: str) -> str:
             "truncate videos, video_jobs, video_metadata, event_outbox, projected_events cascade"
         )
     return database_url
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
+    """The whole platform as separate processes, started as `scripts/dev.sh` starts it
+    (servers, `python -m services.migrate`, the four services), on free ports."""
+    root = tmp_path_factory.mktemp("stack")
+    platform = DevStack(
+        root / "data", ports=PortPlan.free(), extra_env=STACK_ENV, log_dir=root / "logs"
+    ).start(timeout=90)
+    yield platform
+    platform.stop()
+    for log in sorted((root / "logs").glob("*.log")):
+        print(f"----- {log.name} (last lines) -----")
+        print("\n".join(log.read_text(errors="replace").splitlines()[-40:]))
+
+
+@pytest.fixture
+def stack_token(stack: DevStack) -> str:
+    """An access token the platform accepts, for a new user (so tests do not share rows)."""
+    return mint_token(stack.jwt_secret, uuid.uuid4())
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from contracts.rest import VideoUploadResponseSchema
 from services.cli import config
 from services.cli.client import ApiError, EchoApi
 from services.cli.multipart import FileChangedError, MultipartFile
+from services.cli.problems import hint
 from services.cli.progress import (
     JobBoard,
     jobs_table,
@@ -72,16 +73,27 @@ def _reported_errors() -> Iterator[None]:
             errors.print(escape(error.detail))
         if error.code:
             errors.print(f"[dim]code: {escape(error.code)}[/]")
+        _print_hint(error.code)
         raise typer.Exit(1) from error
-    except (config.ConfigError, WatchError, FileChangedError) as error:
+    except WatchError as error:
+        errors.print(f"[bold red]Error:[/] {escape(str(error))}")
+        _print_hint(error.code)
+        raise typer.Exit(1) from error
+    except (config.ConfigError, FileChangedError) as error:
         errors.print(f"[bold red]Error:[/] {escape(str(error))}")
         raise typer.Exit(1) from error
     except httpx.TransportError as error:
-        target = error.request.url if error._request is not None else "the server"
         errors.print(
-            f"[bold red]Cannot reach {target}:[/] {escape(str(error) or type(error).__name__)}"
+            f"[bold red]Cannot reach {_target(error)}:[/] "
+            f"{escape(str(error) or type(error).__name__)}"
         )
         raise typer.Exit(1) from error
+
+
+def _print_hint(code: str | None) -> None:
+    advice = hint(code)
+    if advice is not None:
+        errors.print(escape(advice))
 
 
 def _target(error: httpx.TransportError) -> str:
@@ -138,7 +150,7 @@ def upload(
         tracker = asyncio.run(follow_jobs(endpoints, result))
     for failure in tracker.failures:
         errors.print(
-            f"[bold red]{failure.kind.value} failed[/] ({failure.error_code}): "
+            f"[bold red]{failure.kind.value} failed[/] ({failure.error_code or 'no code'}): "
             f"{escape(failure.error_message or 'no reason given')}"
         )
     if tracker.exit_code == 0:

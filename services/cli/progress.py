@@ -1,4 +1,5 @@
-"""Rich rendering: the upload's byte progress, one bar per job, tables and details."""
+"""Rich rendering: the upload's byte progress, one bar per job (status, phase, percent,
+ETA), tables and details."""
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,8 +22,8 @@ from rich.progress import (
 from rich.table import Table
 
 from contracts.enums import ProcessingStatus
+from contracts.live import JobProgressUpdate, JobStatusUpdate
 from contracts.rest import (
-    JobStatusUpdate,
     VideoJobResponseSchema,
     VideoSummarySchema,
     VideoWithJobsResponseSchema,
@@ -68,8 +69,16 @@ def upload_progress(console: Console, label: str, total: int) -> Iterator[Callab
         yield lambda sent: progress.advance(task, sent)
 
 
+def eta(seconds: float | None) -> str:
+    return "" if seconds is None else f"ETA {duration(seconds)}"
+
+
 class JobBoard:
-    """One live progress bar per job, showing percent, status and the job's own ETA."""
+    """One live progress bar per job: percent, status, what it is doing now, and its ETA.
+
+    A `job.status` update sets the recorded status; a `job.progress` update moves the bar
+    and names the phase while the job runs.
+    """
 
     def __init__(self, console: Console, jobs: Sequence[VideoJobResponseSchema]) -> None:
         self._progress = Progress(
@@ -77,6 +86,7 @@ class JobBoard:
             BarColumn(),
             TaskProgressColumn(),
             TextColumn("{task.fields[status]}"),
+            TextColumn("{task.fields[phase]}"),
             TextColumn("[dim]{task.fields[eta]}"),
             console=console,
         )
@@ -86,7 +96,8 @@ class JobBoard:
                 total=100,
                 completed=int(job.progress),
                 status=styled(job.status),
-                eta="",
+                phase="",
+                eta=eta(job.eta_seconds),
             )
             for job in jobs
         }
@@ -103,17 +114,33 @@ class JobBoard:
     ) -> None:
         self._progress.stop()
 
-    def show(self, update: JobStatusUpdate) -> None:
+    def show(self, update: JobStatusUpdate | JobProgressUpdate) -> None:
         task = self._tasks.get(update.job_id)
         if task is None:
             return
-        eta = "" if update.eta_seconds is None else f"ETA {duration(update.eta_seconds)}"
-        self._progress.update(
-            task,
-            completed=100 if update.status is ProcessingStatus.COMPLETED else update.progress,
-            status=styled(update.status),
-            eta="" if update.status.is_terminal else eta,
-        )
+        if isinstance(update, JobProgressUpdate):
+            phase = update.phase.value if update.phase is not None else ""
+            self._progress.update(
+                task,
+                completed=update.progress,
+                status=styled(update.status),
+                phase=f"[cyan]{phase}[/]",
+                eta=eta(update.eta_seconds),
+            )
+            return
+        completed = 100 if update.status is ProcessingStatus.COMPLETED else update.progress
+        if update.status.is_terminal:
+            self._progress.update(
+                task, completed=completed, status=styled(update.status), phase="", eta=""
+            )
+        else:
+            # The phase last reported stays until the next progress report.
+            self._progress.update(
+                task,
+                completed=completed,
+                status=styled(update.status),
+                eta=eta(update.eta_seconds),
+            )
 
     def note(self, message: str) -> None:
         """A line above the bars (reconnection notices)."""
@@ -168,13 +195,15 @@ def video_details(video: VideoWithJobsResponseSchema) -> list[Table]:
         rows.append(("tags", escape(", ".join(video.tags))))
     meta = video.metadata
     if meta is not None:
-        picture = f"{meta.width}x{meta.height}" if meta.width and meta.height else "-"
         rows += [
             ("container", meta.container_format),
             ("duration", duration(meta.duration_seconds)),
-            ("video", f"{meta.video_codec or '-'} {picture}"),
-            ("audio", f"{meta.audio_codec or '-'} {meta.audio_channels or '-'} ch"),
         ]
+        if meta.video is not None:
+            picture = f"{meta.video.display_width}x{meta.video.display_height}"
+            rows.append(("video", f"{meta.video.codec} {picture}"))
+        if meta.audio is not None:
+            rows.append(("audio", f"{meta.audio.codec} {meta.audio.channels} ch"))
     for name, value in rows:
         facts.add_row(name, value)
     tables = [facts, jobs_table(video.jobs)]

@@ -144,10 +144,15 @@ def command_msg_id(job_id: UUID, attempt: int) -> str:
     return f"job:{job_id}:requested:{attempt}"
 
 
-def state_event_msg_id(job_id: UUID, attempt: int, name: JobStateEvent) -> str:
-    """The `Nats-Msg-Id` of a worker's state event: one per job, attempt and event, so a
-    re-dispatched job's completion is never dropped as a duplicate of an earlier attempt's."""
-    return f"job:{job_id}:{attempt}:{name.value}"
+def state_event_msg_id(job_id: UUID, attempt: int, delivery: int, name: JobStateEvent) -> str:
+    """The `Nats-Msg-Id` of a worker's state event: one per job, attempt, delivery and event.
+
+    The id only has to make a retried publish of the same event idempotent. Anything
+    coarser drops real news: a redelivered job's `started` (a worker did start it again),
+    or a re-dispatched job's `completed` inside the duplicate window. The projector, not
+    the stream, decides what an event changes.
+    """
+    return f"job:{job_id}:{attempt}:{delivery}:{name.value}"
 
 
 def _stream_name(publisher: LogicPublisher) -> str | None:

@@ -5,7 +5,6 @@ import contextlib
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,29 +13,13 @@ from pathlib import Path
 
 import httpx
 
+from services.devstack.ports import free_port
+
 logger = logging.getLogger(__name__)
 
 
 class EmbeddedServerError(RuntimeError):
     """An embedded server could not be started."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that was free a moment ago on `host`."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether a server could listen on `port` now (as servers do, despite TIME_WAIT)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
 
 
 def nats_server_binary() -> Path:
@@ -84,8 +67,12 @@ class NatsServer:
             "}\n"
         )
         with (self.data_dir / "nats-server.log").open("ab") as log:
+            # Its own session: a terminal's Ctrl-C must not stop the bus before the services.
             self.process = subprocess.Popen(
-                [str(nats_server_binary()), "-c", str(config)], stdout=log, stderr=log
+                [str(nats_server_binary()), "-c", str(config)],
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
             )
         self._wait_healthy(timeout)
         return self
@@ -104,14 +91,16 @@ class NatsServer:
             time.sleep(0.1)
         raise EmbeddedServerError("nats-server did not become healthy in time")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM (nats-server flushes its store and exits), SIGKILL after `timeout`."""
         if self.process is None:
             return
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                logger.warning("nats-server did not stop within %.0f s; killing it", timeout)
                 self.process.kill()
                 self.process.wait()
         self.process = None
@@ -129,7 +118,11 @@ def _ensure_private_runtime_dir(fallback: Path) -> None:
 
 @dataclass
 class EmbeddedPostgres:
-    """Postgres from the pgserver wheel, on a Unix socket inside `data_dir`."""
+    """Postgres from the pgserver wheel, on a Unix socket inside `data_dir` (no TCP port).
+
+    `pg_ctl` starts the postmaster in a session of its own, so a terminal's Ctrl-C does
+    not reach it; `stop` shuts it down (`pg_ctl stop`, fast mode).
+    """
 
     data_dir: Path
     delete_on_stop: bool = False

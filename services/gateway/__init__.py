@@ -1,2 +1,9 @@
-"""The gateway: Echo's REST API, the projector of worker events, the outbox relay and the
-reconciler. `python -m services.gateway` runs it; `create_app` builds the ASGI app."""
+"""The gateway, in two halves over one database.
+
+- `api/`: the REST API for the frontend (routes, dependencies, problems, views, uploads);
+- `pipeline/`: the bus side (projector of worker state events, job state machine,
+  outbox relay, progress sampler, reconciler, their background loops);
+- `db/`: the pool and every SQL statement both halves run.
+
+`python -m services.gateway` runs it; `app.create_app` builds the ASGI app.
+"""

@@ -1,19 +1,14 @@
-"""`python -m services.metadata`: run the metadata worker under uvicorn."""
+"""`python -m services.metadata`: run the worker with its health and metrics endpoints."""
 
-import uvicorn
-
-from services.common.logging import configure_logging
-from services.common.settings import BlobSettings, BusSettings
+from contracts.enums import JobKind
+from services.common.worker import serve
 from services.metadata.app import create_app
 from services.metadata.settings import MetadataSettings
 
 
 def main() -> None:
     settings = MetadataSettings()
-    bus = BusSettings()
-    configure_logging("metadata", bus.log_level, bus.log_json)
-    app = create_app(settings, bus=bus, blobs=BlobSettings())
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
+    serve(JobKind.METADATA, create_app(settings), settings)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,18 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from contracts.enums import JobKind
+from services.common.settings import WORKER_ENV_PREFIXES
 from services.common.worker import WorkerSettings
-
-ENV_PREFIX = "ECHO_METADATA_"
 
 
 class MetadataSettings(WorkerSettings):
     """Tuning of the metadata worker; shared infrastructure comes from `BusSettings` and
     `BlobSettings` (`ECHO_NATS_URL`, `ECHO_BLOB_ROOT`, ...)."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=WORKER_ENV_PREFIXES[JobKind.METADATA], extra="ignore", frozen=True
+    )
 
     port: int = Field(
         default=8002, ge=0, le=65535, description="Port of /healthz, /readyz and /metrics."

@@ -1,11 +1,9 @@
 """`python -m services.notifier`: serve live job status until stopped."""
 
-import uvicorn
-
 from services.common.logging import configure_logging
 from services.common.settings import AuthSettings, BusSettings
 from services.notifier.app import create_app
-from services.notifier.server import server_config
+from services.notifier.server import NotifierServer
 from services.notifier.settings import NotifierSettings
 
 
@@ -13,8 +11,7 @@ def main() -> None:
     settings = NotifierSettings()
     bus = BusSettings()
     configure_logging("notifier", bus.log_level, bus.log_json)
-    app = create_app(settings, bus, AuthSettings())
-    uvicorn.Server(server_config(app, settings)).run()
+    NotifierServer(create_app(settings, bus, AuthSettings()), settings).run()
 
 
 if __name__ == "__main__":

@@ -1,17 +1,21 @@
-"""The notifier's one NATS connection, which never stops reconnecting."""
+"""The notifier's one NATS connection, which never stops reconnecting.
+
+The notifier declares nothing: `python -m services.migrate` creates the streams. Until
+it has run, readiness fails and every connection is refused as `bus_unavailable`.
+"""
 
 import logging
 
 from nats.aio.client import Client as NatsClient
 
-from services.common.bus import declare_streams
+from contracts.streams import STATUS
 from services.common.settings import BusSettings
 
 logger = logging.getLogger(__name__)
 
 
 async def connect_bus(settings: BusSettings) -> NatsClient:
-    """Connect, and make sure Echo's streams exist (the status stream above all)."""
+    """Connect; nats-py then reconnects forever and restores subscriptions."""
     nc = NatsClient()
 
     async def on_error(error: Exception) -> None:
@@ -33,5 +37,15 @@ async def connect_bus(settings: BusSettings) -> NatsClient:
         disconnected_cb=on_disconnected,
         reconnected_cb=on_reconnected,
     )
-    await declare_streams(nc.jetstream(), settings.nats_stream_replicas)
     return nc
+
+
+async def bus_ready(nc: NatsClient | None) -> bool:
+    """Connected, and `ECHO_STATUS` (what every feed reads) exists; raises when it does not.
+
+    Progress needs no stream on this side: the notifier reads it with a core subscription.
+    """
+    if nc is None or not nc.is_connected:
+        return False
+    await nc.jetstream().stream_info(STATUS.name)
+    return True

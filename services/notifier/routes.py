@@ -1,35 +1,52 @@
-"""The notifier's endpoints: live job status over WebSocket and SSE, health, metrics."""
+"""The live endpoints: `/ws/jobs` and `/sse/jobs`, each a user's job statuses and progress.
+
+Both take the same parameters and refuse with the same problem codes (see
+`admission`); only how the messages travel differs (`ws`, `sse`).
+"""
 
 import logging
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, WebSocket
-from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi.responses import Response
 
-from contracts.rest import HealthResponseSchema, ProblemDetails
-from services.common.auth import AuthError
+from contracts.problems import ProblemCode
+from contracts.rest import ProblemDetails
 from services.common.logging import log_context
-from services.notifier.auth import ACCESS_TOKEN_PARAM, authenticate
+from services.common.problems import PROBLEM_JSON
+from services.notifier.admission import RefusedError, admit, check_token
+from services.notifier.auth import ACCESS_TOKEN_PARAM
 from services.notifier.deps import Notifier
-from services.notifier.feed import FeedUnavailableError, StatusFeed
-from services.notifier.problems import PROBLEM_JSON, problem_response
-from services.notifier.sse import StatusEventStream
-from services.notifier.ws import (
-    CLOSE_TRY_AGAIN_LATER,
-    CLOSE_UNAUTHORIZED,
-    close_reason,
-    relay_to_websocket,
-)
+from services.notifier.feed import FeedRequest
+from services.notifier.sse import LiveEventStream, refusal
+from services.notifier.ws import accept, refuse, relay_to_websocket, subprotocol_token
 
 logger = logging.getLogger(__name__)
 
-SERVICE = "notifier"
+WS_PATH = "/ws/jobs"
+SSE_PATH = "/sse/jobs"
 
 router = APIRouter()
 
-VideoFilter = Annotated[UUID | None, Query(description="Only updates about this video's jobs.")]
+VideoFilter = Annotated[UUID | None, Query(description="Only messages about this video's jobs.")]
+JobFilter = Annotated[UUID | None, Query(description="Only messages about this job.")]
+Since = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="Resume point: the `sequence` of the last message received. Replays "
+        "every status recorded after it, then live messages; absent or 0, a snapshot.",
+    ),
+]
+LastEventId = Annotated[
+    int | None,
+    Header(
+        alias="last-event-id",
+        ge=0,
+        description="Sent by EventSource when it reconnects: resume like `since` (wins over it).",
+    ),
+]
 AccessToken = Annotated[
     str | None,
     Query(
@@ -46,128 +63,103 @@ _PROBLEM: dict[str, Any] = {
 }
 
 
-@router.websocket("/ws/jobs")
-async def job_status_websocket(
+@router.websocket(WS_PATH)
+async def jobs_websocket(
     websocket: WebSocket,
     notifier: Notifier,
     video_id: VideoFilter = None,
+    job_id: JobFilter = None,
+    since: Since = None,
     access_token: AccessToken = None,
     authorization: Authorization = None,
 ) -> None:
-    """Each message is a `JobStatusUpdate`: first the current state of every job of the
-    user, then each change. A bad token closes the socket with code 4401."""
+    """`contracts.live` messages (see `type`): a snapshot of the user's jobs, or with
+    `since` a replay of what was missed, then each change and progress report. The token
+    comes from the header, a `bearer.<token>` subprotocol or the query, in that order;
+    the client may send `auth.refresh`. Refusals and endings close the socket with a code
+    and the reason `<code>: <detail>`."""
     try:
-        principal = authenticate(notifier.verifier, authorization, access_token)
-    except AuthError as error:
-        notifier.metrics.rejected.labels("ws", error.code).inc()
-        logger.info("websocket refused: %s", error.code)
-        await websocket.accept()
-        await websocket.close(CLOSE_UNAUTHORIZED, close_reason(f"{error.code}: {error.detail}"))
+        feed = admit(
+            notifier,
+            "ws",
+            FeedRequest(video_id, job_id, since or None),
+            authorization=authorization,
+            access_token=subprotocol_token(websocket) or access_token,
+        )
+    except RefusedError as refused:
+        logger.info("websocket refused: %s", refused.code)
+        await refuse(websocket, refused.code, refused.detail)
         return
-    with log_context(user_id=principal.user_id, video_id=video_id):
+    metrics = notifier.metrics
+    with log_context(user_id=feed.owner_id, video_id=video_id):
         try:
-            feed = await _open_feed(notifier, principal.user_id, video_id)
-        except FeedUnavailableError:
-            notifier.metrics.rejected.labels("ws", "unavailable").inc()
-            await websocket.accept()
-            await websocket.close(CLOSE_TRY_AGAIN_LATER, "live status unavailable; retry shortly")
-            return
-        try:
-            await websocket.accept()
+            await accept(websocket)
             logger.info("websocket opened")
-            with notifier.metrics.connection("ws"):
+            with metrics.connection("ws"):
                 await relay_to_websocket(
                     websocket,
                     feed,
                     idle_seconds=notifier.settings.keepalive_seconds,
-                    on_sent=notifier.metrics.updates_sent.labels("ws").inc,
+                    refresh=lambda token: check_token(notifier, None, token),
+                    on_sent=lambda kind: metrics.messages.labels("ws", kind).inc(),
+                    on_closed=lambda reason: metrics.closed.labels("ws", reason.value).inc(),
                 )
         finally:
             await feed.close()
             logger.info("websocket closed")
 
 
+@router.websocket("/{path:path}")
+async def unknown_websocket(websocket: WebSocket) -> None:
+    """A WebSocket to any other path is closed with `not_found` (not a bare 403)."""
+    await refuse(websocket, ProblemCode.NOT_FOUND, f"No WebSocket at {websocket.url.path}.")
+
+
 @router.get(
-    "/sse/jobs",
+    SSE_PATH,
     status_code=200,
-    response_class=StatusEventStream,
+    response_class=LiveEventStream,
     responses={
-        200: {"content": {"text/event-stream": {}}, "description": "`JobStatusUpdate` events."},
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`contracts.live` messages as events named by their `type`.",
+        },
         401: _PROBLEM,
         422: _PROBLEM,
         503: _PROBLEM,
     },
 )
-async def job_status_events(
+async def jobs_event_stream(
     request: Request,
     notifier: Notifier,
     video_id: VideoFilter = None,
+    job_id: JobFilter = None,
+    since: Since = None,
     access_token: AccessToken = None,
     authorization: Authorization = None,
+    last_event_id: LastEventId = None,
 ) -> Response:
-    """Server-Sent Events: each event's data is a `JobStatusUpdate` and its id the stream
-    sequence; first the current state of every job of the user, then each change."""
+    """Server-Sent Events named by the message `type`, with the resume point as `id`:
+    a snapshot of the user's jobs, or after `Last-Event-ID` (or `since`) a replay of what
+    was missed, then each change and progress report; a last `connection.closing` event
+    when the notifier ends the stream."""
+    resume = last_event_id if last_event_id is not None else since
     try:
-        principal = authenticate(notifier.verifier, authorization, access_token)
-    except AuthError as error:
-        notifier.metrics.rejected.labels("sse", error.code).inc()
-        logger.info("event stream refused: %s", error.code)
-        return problem_response(
-            401,
-            error.code,
-            error.detail,
-            instance=request.url.path,
-            headers={"WWW-Authenticate": 'Bearer realm="echo"'},
+        feed = admit(
+            notifier,
+            "sse",
+            FeedRequest(video_id, job_id, resume or None),
+            authorization=authorization,
+            access_token=access_token,
         )
-    with log_context(user_id=principal.user_id, video_id=video_id):
-        try:
-            feed = await _open_feed(notifier, principal.user_id, video_id)
-        except FeedUnavailableError:
-            notifier.metrics.rejected.labels("sse", "unavailable").inc()
-            return problem_response(
-                503,
-                "unavailable",
-                "Live status is unavailable right now; retry shortly.",
-                instance=request.url.path,
-                headers={"Retry-After": "2"},
-            )
+    except RefusedError as refused:
+        logger.info("event stream refused: %s", refused.code)
+        return refusal(refused.code, refused.detail, request.url.path)
+    with log_context(user_id=feed.owner_id, video_id=video_id):
         logger.info("event stream opened")
-    return StatusEventStream(
+    return LiveEventStream(
         feed,
         metrics=notifier.metrics,
         keepalive_seconds=notifier.settings.keepalive_seconds,
         retry_ms=notifier.settings.sse_retry_ms,
     )
-
-
-async def _open_feed(notifier: Notifier, user_id: UUID, video_id: UUID | None) -> StatusFeed:
-    if notifier.nats is None:
-        raise FeedUnavailableError("not started")
-    return await StatusFeed.open(
-        notifier.nats,
-        user_id,
-        video_id=video_id,
-        heartbeat_seconds=notifier.settings.consumer_heartbeat_seconds,
-    )
-
-
-@router.get("/healthz")
-async def healthz() -> HealthResponseSchema:
-    """The process is alive."""
-    return HealthResponseSchema(status="ok", service=SERVICE)
-
-
-@router.get("/readyz", responses={503: {"model": HealthResponseSchema}})
-async def readyz(notifier: Notifier) -> JSONResponse:
-    """Ready when connected to NATS."""
-    connected = notifier.bus_connected
-    health = HealthResponseSchema(
-        status="ok" if connected else "unavailable", service=SERVICE, checks={"nats": connected}
-    )
-    return JSONResponse(health.model_dump(mode="json"), status_code=200 if connected else 503)
-
-
-@router.get("/metrics", response_class=Response)
-def metrics(notifier: Notifier) -> Response:
-    """Prometheus metrics."""
-    return Response(generate_latest(notifier.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,40 +1,73 @@
-"""The SSE response: a `text/event-stream` fed by one `StatusFeed`.
+"""The SSE transport: a `text/event-stream` fed by one `LiveFeed`.
 
-Each update is one event whose `id` is its stream sequence and whose `data` is the
-`JobStatusUpdate` JSON (the default `message` event type, so `onmessage` gets it).
-A comment line is sent whenever the stream was idle for the keepalive interval.
-The response owns the feed and closes it however the stream ends.
+Each message is one event whose `event` field names its type (`job.status`,
+`job.progress`, ..., so a browser listens with `addEventListener(type, ...)`), whose
+`id` is its resume point (what the browser sends back as `Last-Event-ID` when it
+reconnects; omitted while it is 0) and whose `data` is its `contracts.live` JSON. A
+comment line is sent whenever the stream was idle for the keepalive interval. When the
+notifier ends the stream it sends a last `connection.closing` event naming the reason.
+The response owns the feed and closes it however the stream ends. A refused request
+gets an RFC 9457 problem.
 """
 
+import contextlib
 import logging
 from collections.abc import Callable
 
 import anyio
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from contracts.live import ConnectionClosing
+from contracts.problems import ProblemCode
 from services.common.logging import log_context
-from services.notifier.feed import FeedClosedError, FeedItem, StatusFeed
+from services.common.problems import problem_response
+from services.notifier.feed import LiveFeed
+from services.notifier.listener import ListenerClosedError
 from services.notifier.metrics import NotifierMetrics
+from services.notifier.outgoing import Frame, Outgoing
 
 logger = logging.getLogger(__name__)
 
 KEEPALIVE_COMMENT = b": keepalive\n\n"
+CLOSE_TIMEOUT_SECONDS = 5.0
+RETRY_AFTER_SECONDS = 2
+HTTP_STATUS: dict[ProblemCode, int] = {
+    ProblemCode.NOT_AUTHENTICATED: 401,
+    ProblemCode.INVALID_TOKEN: 401,
+    ProblemCode.TOKEN_EXPIRED: 401,
+    ProblemCode.BUS_UNAVAILABLE: 503,
+    ProblemCode.NOT_READY: 503,
+}
+"""HTTP status of each way `admission` refuses a connection."""
 
 
-def format_event(item: FeedItem) -> bytes:
+def refusal(code: ProblemCode, detail: str, instance: str) -> JSONResponse:
+    """The problem answering a refused request: a 401 says how to authenticate, a 503 when
+    to retry."""
+    status = HTTP_STATUS[code]
+    headers = (
+        {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if status == 503
+        else {"WWW-Authenticate": 'Bearer realm="echo"'}
+    )
+    return problem_response(status, code, detail, instance=instance, headers=headers)
+
+
+def format_event(frame: Frame) -> bytes:
     """One SSE event; the JSON is a single line, so one `data:` field carries it."""
-    return f"id: {item.sequence}\ndata: {item.update.model_dump_json()}\n\n".encode()
+    position = f"id: {frame.sequence}\n" if frame.sequence else ""
+    return f"event: {frame.type}\n{position}data: {frame.json}\n\n".encode()
 
 
-class StatusEventStream(Response):
-    """Streams a feed until the client disconnects or the notifier stops."""
+class LiveEventStream(Response):
+    """Streams a feed until the client disconnects or the notifier ends it."""
 
     media_type = "text/event-stream"
 
     def __init__(
         self,
-        feed: StatusFeed,
+        feed: LiveFeed,
         *,
         metrics: NotifierMetrics,
         keepalive_seconds: float,
@@ -66,32 +99,41 @@ class StatusEventStream(Response):
             await self._feed.close()
 
     async def _relay(self, receive: Receive, send: Send) -> bool:
-        """Relay until one side ends; True when the feed ended, False when the client left."""
-        feed_ended = False
+        """Relay until one side ends; True when the notifier ended it, False when the
+        client left."""
+        ended = False
 
         async def pump(cancel: Callable[[], None]) -> None:
-            nonlocal feed_ended
-            try:
-                await self._pump(send)
-            except FeedClosedError:
-                feed_ended = True
+            nonlocal ended
+            with anyio.CancelScope() as sending:
+                self._feed.on_close(sending.cancel)
+                with contextlib.suppress(ListenerClosedError):
+                    await self._pump(send)
+            closing = self._feed.closing
+            if closing is not None:
+                self._metrics.closed.labels("sse", closing.reason.value).inc()
+                last = ConnectionClosing(reason=closing.reason, detail=closing.detail)
+                frame = Outgoing(last).frame(self._feed.resume_point)
+                # A client that does not read may never take it: give up after a while.
+                with anyio.move_on_after(CLOSE_TIMEOUT_SECONDS):
+                    await _send_body(send, format_event(frame))
+                    ended = True
             cancel()
 
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(pump, tasks.cancel_scope.cancel)
             await _until_disconnect(receive)
             tasks.cancel_scope.cancel()
-        return feed_ended
+        return ended
 
     async def _pump(self, send: Send) -> None:
-        sent = self._metrics.updates_sent.labels("sse")
         while True:
-            item = await self._feed.next(self._keepalive_seconds)
-            if item is None:
+            frame = await self._feed.next(self._keepalive_seconds)
+            if frame is None:
                 await _send_body(send, KEEPALIVE_COMMENT)
                 continue
-            await _send_body(send, format_event(item))
-            sent.inc()
+            await _send_body(send, format_event(frame))
+            self._metrics.messages.labels("sse", frame.type).inc()
 
 
 async def _send_body(send: Send, body: bytes) -> None:

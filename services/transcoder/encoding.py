@@ -1,9 +1,10 @@
 """Encoders of the output tracks: decoded source frames in, muxed packets out.
 
-`VideoTrack` turns pictures upright, deinterlaces, scales and converts them
-to yuv420p H.264, keeping every frame's own timestamp (variable frame rate
-survives). `AudioTrack` resamples any layout and rate to 48 kHz stereo AAC.
-Both take timestamps relative to the source's start, so the output starts at 0.
+`VideoTrack` draws pictures with the shared upright filters (deinterlaced,
+turned, scaled to square pixels) and encodes them as yuv420p H.264, keeping
+every frame's own timestamp (variable frame rate survives). `AudioTrack`
+resamples any layout and rate to 48 kHz stereo AAC. Both take timestamps
+relative to the source's start, so the output starts at 0.
 """
 
 import logging
@@ -20,7 +21,8 @@ from av.packet import Packet
 from av.video.frame import PictureType, VideoFrame
 from av.video.stream import VideoStream
 
-from services.transcoder.geometry import Geometry, filter_chain
+from services.common.media import H264_PICTURE, upright_graph
+from services.transcoder.plan import VideoPlan
 
 logger = logging.getLogger(__name__)
 
@@ -49,19 +51,16 @@ class VideoTrack:
     def __init__(
         self,
         output: OutputContainer,
-        geometry: Geometry,
+        plan: VideoPlan,
         *,
         start: Fraction,
-        frame_rate: Fraction | None,
-        sample_aspect_ratio: Fraction | None,
-        deinterlace: bool,
         options: EncodeOptions,
     ) -> None:
-        rate = frame_rate or DEFAULT_FRAME_RATE
+        rate = plan.frame_rate or DEFAULT_FRAME_RATE
         # `rate` only informs x264's rate control; timestamps use the fine time base.
         self._stream = output.add_stream("libx264", rate=rate)
-        self._stream.width = geometry.width
-        self._stream.height = geometry.height
+        self._stream.width = plan.width
+        self._stream.height = plan.height
         self._stream.pix_fmt = "yuv420p"
         self._stream.codec_context.time_base = VIDEO_TIME_BASE
         self._stream.options = {
@@ -73,9 +72,7 @@ class VideoTrack:
             "threads": str(options.threads),
         }
         self._output = output
-        self._geometry = geometry
-        self._deinterlace = deinterlace
-        self._sample_aspect_ratio = sample_aspect_ratio or Fraction(1)
+        self._plan = plan
         self._start = start
         self._nominal_ticks = max(1, round(1 / (rate * VIDEO_TIME_BASE)))
         self._graph: Graph | None = None
@@ -142,20 +139,14 @@ class VideoTrack:
             # The source changed size or format mid-stream: finish the old chain first.
             self._graph.vpush(None)
             self._drain(self._graph)
-        graph = Graph()
-        nodes = [
-            graph.add(
-                "buffer",
-                video_size=f"{frame.width}x{frame.height}",
-                pix_fmt=frame.format.name,
-                time_base=str(VIDEO_TIME_BASE),
-                pixel_aspect=str(self._sample_aspect_ratio),
-            )
-        ]
-        for name, args in filter_chain(self._geometry, deinterlace=self._deinterlace):
-            nodes.append(graph.add(name, args or None))
-        nodes.append(graph.add("buffersink"))
-        graph.link_nodes(*nodes).configure()
+        graph = upright_graph(
+            frame,
+            self._plan.geometry,
+            (self._plan.width, self._plan.height),
+            deinterlace=self._plan.deinterlace,
+            picture=H264_PICTURE,
+            time_base=VIDEO_TIME_BASE,
+        )
         self._graph, self._graph_input = graph, key
         return graph
 
@@ -165,7 +156,7 @@ class VideoTrack:
                 picture = graph.vpull()
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
-            # yadif halves the time base; the encoder rescales from whatever the sink says.
+            # The deinterlacer halves the time base; the encoder rescales from the frame's own.
             self.frames_encoded += 1
             for packet in self._stream.encode(picture):
                 self._mux(packet)

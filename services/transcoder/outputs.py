@@ -48,9 +48,9 @@ def reusable_output(target: Path, plan: RenditionPlan, limits: MediaLimits) -> O
     try:
         info = describe_output(target, limits)
     except MediaError:
-        logger.warning("existing output %s is unreadable; encoding it again", plan.key)
+        logger.warning("existing output %s is unreadable; encoding it again", target.name)
         return None
-    expected_size = (plan.geometry.width, plan.geometry.height) if plan.geometry else (None, None)
+    expected_size = (plan.video.width, plan.video.height) if plan.video else (None, None)
     matches = (
         (info.width, info.height) == expected_size
         and (info.audio_codec is not None) == (plan.audio_index is not None)
@@ -60,7 +60,9 @@ def reusable_output(target: Path, plan: RenditionPlan, limits: MediaLimits) -> O
         )
     )
     if not matches:
-        logger.warning("existing output %s does not match the source; encoding it again", plan.key)
+        logger.warning(
+            "existing output %s does not match the source; encoding it again", target.name
+        )
         return None
     return info
 

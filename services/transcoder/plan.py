@@ -2,11 +2,13 @@
 
 A short first pass decodes the source's first picture: only it carries the
 display rotation and the interlacing flag, which decide the output's size and
-filters. Unusable sources fail here, as typed `MediaError`s.
+filters, by the shared rule of `services.common.media`. Unusable sources fail
+here, as typed `MediaError`s.
 """
 
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import av
 from av.audio.stream import AudioStream
@@ -14,22 +16,24 @@ from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from contracts.enums import JobErrorCode, JobKind, RenditionKind
-from services.common.blobs import output_key
+from contracts.enums import JobErrorCode, RenditionKind
 from services.common.media import (
+    DisplayGeometry,
     MediaError,
+    MediaLimits,
     container_duration,
     first_frame,
     frame_rate,
+    is_interlaced,
     open_untrusted,
+    picture_geometry,
     primary_audio_stream,
     primary_video_stream,
     require_decoder,
 )
-from services.common.worker import JobContext
-from services.transcoder.encoding import EncodeOptions
-from services.transcoder.geometry import Geometry, plan_geometry
 
+MAX_LONG_SIDE = 4096
+"""Bound on the longer output side, so an extreme panorama stays a sane H.264 picture."""
 HEADER_DURATION_DEMUXERS = frozenset({"mov", "matroska", "avi", "flv", "asf", "mxf", "flac"})
 """Formats whose header states the duration, so a truncated file decodes short of it.
 
@@ -37,8 +41,23 @@ Elsewhere FFmpeg estimates the duration (from the bitrate for raw MP3 or AAC,
 from timestamps that may jump in MPEG-TS captures), and falling short proves nothing.
 """
 
-INTERLACED_FIELD_ORDERS = frozenset({2, 3, 4, 5})
-"""`AVFieldOrder` TT, BB, TB, BT: an interlaced stream, even if its first frame is not."""
+
+@dataclass(frozen=True)
+class VideoPlan:
+    """The picture of a rendition: the source's upright geometry, capped."""
+
+    index: int
+    """Stream index of the source's video."""
+    geometry: DisplayGeometry
+    width: int
+    height: int
+    deinterlace: bool
+    frame_rate: Fraction | None
+
+    @property
+    def short_side(self) -> int:
+        """What the rendition is named after: 720 for both 1280x720 and 720x1280."""
+        return min(self.width, self.height)
 
 
 @dataclass(frozen=True)
@@ -46,17 +65,12 @@ class RenditionPlan:
     """What one source becomes, decided before any frame is encoded."""
 
     name: str
-    key: str
     kind: RenditionKind
     muxer: str
     container: str
     content_type: str
-    video_index: int | None
+    video: VideoPlan | None
     audio_index: int | None
-    geometry: Geometry | None
-    deinterlace: bool
-    frame_rate: Fraction | None
-    sample_aspect_ratio: Fraction | None
     start: Fraction
     """Source time that becomes 0 in the output."""
     duration: float | None
@@ -64,11 +78,20 @@ class RenditionPlan:
     duration_in_header: bool
     """True when `duration` comes from the file's header, not an estimate."""
 
+    @property
+    def filename(self) -> str:
+        """The output's name in the job's folder, e.g. `mp4-720p.mp4`."""
+        return f"{self.name}.{self.container}"
 
-def plan_rendition(context: JobContext, options: EncodeOptions) -> RenditionPlan:
-    """Open the source, pick its streams and decide the output (raises `MediaError`)."""
-    event = context.event
-    with open_untrusted(context.source_path, context.limits) as container:
+
+def plan_rendition(source: Path, limits: MediaLimits, max_short_side: int) -> RenditionPlan:
+    """Open the source, pick its streams and decide the output (raises `MediaError`).
+
+    The picture is the source's display size (`DisplayGeometry`), scaled down so
+    its shorter side is at most `max_short_side` and its longer at most
+    `MAX_LONG_SIDE`, with even sides.
+    """
+    with open_untrusted(source, limits) as container:
         video = primary_video_stream(container)
         audio = primary_audio_stream(container)
         for stream in (video, audio):
@@ -82,50 +105,41 @@ def plan_rendition(context: JobContext, options: EncodeOptions) -> RenditionPlan
                     JobErrorCode.NO_PLAYABLE_STREAM,
                     "The file contains no audio or video stream. Upload a video or audio file.",
                 )
-            name = "m4a-audio"
             return RenditionPlan(
-                name=name,
-                key=output_key(event.owner_id, event.video_id, JobKind.TRANSCODE, f"{name}.m4a"),
+                name="m4a-audio",
                 kind=RenditionKind.AUDIO_ONLY,
                 muxer="ipod",
                 container="m4a",
                 content_type="audio/mp4",
-                video_index=None,
+                video=None,
                 audio_index=audio.index,
-                geometry=None,
-                deinterlace=False,
-                frame_rate=None,
-                sample_aspect_ratio=None,
                 start=_start_time(container, [audio], None),
                 duration=duration,
                 duration_in_header=duration_in_header,
             )
-        first = first_frame(container, video, context.limits)
-        sample_aspect_ratio = video.codec_context.sample_aspect_ratio
-        geometry = plan_geometry(
-            first.width,
-            first.height,
-            rotation=first.rotation,
-            sample_aspect_ratio=sample_aspect_ratio,
-            max_short_side=options.max_height,
-        )
-        name = f"mp4-{geometry.short_side}p"
+        first = first_frame(container, video, limits)
         streams: list[VideoStream | AudioStream] = [video] if audio is None else [video, audio]
+        start = _start_time(container, streams, first)
+        geometry = picture_geometry(video, first)
+        width, height = geometry.fit(max_short_side=max_short_side, max_long_side=MAX_LONG_SIDE)
+        picture = VideoPlan(
+            index=video.index,
+            geometry=geometry,
+            width=width,
+            height=height,
+            deinterlace=is_interlaced(video, first),
+            # Measured onward from the first frame: this pass reads no further anyway.
+            frame_rate=frame_rate(video, container),
+        )
         return RenditionPlan(
-            name=name,
-            key=output_key(event.owner_id, event.video_id, JobKind.TRANSCODE, f"{name}.mp4"),
+            name=f"mp4-{picture.short_side}p",
             kind=RenditionKind.VIDEO,
             muxer="mp4",
             container="mp4",
             content_type="video/mp4",
-            video_index=video.index,
+            video=picture,
             audio_index=None if audio is None else audio.index,
-            geometry=geometry,
-            deinterlace=first.interlaced_frame
-            or video.codec_context.field_order in INTERLACED_FIELD_ORDERS,
-            frame_rate=frame_rate(video),
-            sample_aspect_ratio=sample_aspect_ratio,
-            start=_start_time(container, streams, first),
+            start=start,
             duration=duration,
             duration_in_header=duration_in_header,
         )

@@ -4,6 +4,9 @@ import time
 from collections.abc import Callable
 
 PROGRESS_EVERY_SECONDS = 0.2
+ENCODED_PERCENT = 99.0
+"""Where encoding ends: the last percent is the encoder flush, the fast-start rewrite,
+syncing, hashing and reading back the output."""
 ETA_MIN_FRACTION = 0.01
 ETA_MIN_SECONDS = 1.0
 """An ETA is estimated only once this much work was measured."""
@@ -41,5 +44,4 @@ class ProgressMeter:
         eta = None
         if fraction >= ETA_MIN_FRACTION and elapsed >= ETA_MIN_SECONDS:
             eta = elapsed * (1 - fraction) / fraction
-        # The last percent is left for the encoder flush and the fast-start rewrite.
-        self._report(fraction * 99, eta)
+        self._report(fraction * ENCODED_PERCENT, eta)

@@ -5,6 +5,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from contracts.enums import JobKind
+from services.common.settings import WORKER_ENV_PREFIXES
 from services.common.worker import WorkerSettings
 from services.transcoder.encoding import EncodeOptions
 
@@ -24,7 +26,9 @@ X264Preset = Literal[
 class TranscoderSettings(WorkerSettings):
     """How the transcoder encodes and serves its health and metrics endpoints."""
 
-    model_config = SettingsConfigDict(env_prefix="ECHO_TRANSCODER_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=WORKER_ENV_PREFIXES[JobKind.TRANSCODE], extra="ignore", frozen=True
+    )
 
     port: int = Field(default=8001, ge=0, le=65535, description="Port of /healthz and /metrics.")
     max_height: int = Field(
@@ -45,12 +49,6 @@ class TranscoderSettings(WorkerSettings):
     )
     encoder_threads: int = Field(
         default=0, ge=0, le=64, description="x264 threads; 0 lets x264 use every core."
-    )
-    graceful_timeout_seconds: float = Field(
-        default=30.0,
-        gt=0,
-        description="On shutdown, how long a running job may finish before it is handed "
-        "back to JetStream for redelivery.",
     )
 
     def encode_options(self) -> EncodeOptions:

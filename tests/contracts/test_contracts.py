@@ -1,8 +1,11 @@
-"""Contracts: JSON round-trips, strictness, subjects, and the published JSON Schema."""
+"""Contracts: JSON round-trips, strictness, subjects, live updates and their JSON Schema.
+
+That the committed schemas are current is checked with every generated artefact, in
+`test_generated.py`.
+"""
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -15,9 +18,13 @@ from contracts import (
     JobFailedEvent,
     JobKind,
     JobProgressEvent,
+    JobProgressUpdate,
     JobRef,
+    JobRequestedCommand,
     JobStartedEvent,
     JobStatusChangedEvent,
+    JobStatusUpdate,
+    LiveUpdate,
     MediaProbe,
     MetadataResult,
     ProcessingStatus,
@@ -27,13 +34,12 @@ from contracts import (
     VideoMetadataUpdateRequestSchema,
     VideoStreamInfo,
     VideoUploadedEvent,
-    WorkerJobEvent,
+    WorkerStateEvent,
     streams,
     subjects,
 )
 from contracts.schema import json_schemas
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "contracts" / "schemas"
 OWNER = uuid.UUID("00000000-0000-4000-8000-000000000001")
 VIDEO = uuid.UUID("00000000-0000-4000-8000-000000000002")
 JOB = uuid.UUID("00000000-0000-4000-8000-000000000003")
@@ -73,8 +79,13 @@ def _examples() -> list[BaseModel]:
             original_filename="clip.mp4",
             jobs=[JobRef(job_id=JOB, kind=JobKind.TRANSCODE)],
         ),
+        JobRequestedCommand(
+            kind=JobKind.TRANSCODE,
+            source=source,
+            original_filename="clip.mp4",
+            **_job_fields(),  # type: ignore[arg-type]
+        ),
         JobStartedEvent(kind=JobKind.TRANSCODE, **_job_fields()),  # type: ignore[arg-type]
-        JobProgressEvent(kind=JobKind.TRANSCODE, percent=42.5, eta_seconds=3, **_job_fields()),  # type: ignore[arg-type]
         JobCompletedEvent(
             kind=JobKind.TRANSCODE,
             result=TranscodeResult(renditions=[rendition]),
@@ -90,6 +101,7 @@ def _examples() -> list[BaseModel]:
             error=JobError(code=JobErrorCode.NOT_MEDIA, message="Not a video.", retriable=False),
             **_job_fields(),  # type: ignore[arg-type]
         ),
+        _progress(),
         JobStatusChangedEvent(
             video_id=VIDEO,
             owner_id=OWNER,
@@ -103,18 +115,50 @@ def _examples() -> list[BaseModel]:
     ]
 
 
+def _progress(progress: float = 42.5) -> JobProgressEvent:
+    return JobProgressEvent(
+        kind=JobKind.TRANSCODE,
+        progress=progress,
+        eta_seconds=3,
+        **_job_fields(),  # type: ignore[arg-type]
+    )
+
+
+def _status_changed() -> JobStatusChangedEvent:
+    event = _examples()[-1]
+    assert isinstance(event, JobStatusChangedEvent)
+    return event
+
+
 @pytest.mark.parametrize("event", _examples(), ids=lambda e: type(e).__name__)
 def test_every_event_round_trips_through_json(event: BaseModel) -> None:
     decoded = type(event).model_validate_json(event.model_dump_json())
     assert decoded == event
 
 
-def test_worker_events_parse_by_their_event_type() -> None:
-    adapter: TypeAdapter[object] = TypeAdapter(WorkerJobEvent)
-    for event in _examples()[1:6]:
+def test_worker_state_events_parse_by_their_event_type() -> None:
+    adapter: TypeAdapter[object] = TypeAdapter(WorkerStateEvent)
+    state_events = [
+        e
+        for e in _examples()
+        if isinstance(e, JobStartedEvent | JobCompletedEvent | JobFailedEvent)
+    ]
+    assert len(state_events) == 4
+    for event in state_events:
         parsed = adapter.validate_json(event.model_dump_json())
         assert type(parsed) is type(event)
         assert parsed == event
+
+
+def test_live_updates_are_derived_from_their_events_and_parse_by_type() -> None:
+    adapter: TypeAdapter[object] = TypeAdapter(LiveUpdate)
+    status = JobStatusUpdate.of(_status_changed())
+    progress = JobProgressUpdate.of(_progress())
+    assert (status.type, status.version, status.progress) == ("job.status", 2, 10)
+    assert (progress.type, progress.progress, progress.eta_seconds) == ("job.progress", 42.5, 3)
+    assert progress.status is ProcessingStatus.PROCESSING
+    for update in (status, progress):
+        assert adapter.validate_json(update.model_dump_json()) == update
 
 
 def test_job_results_parse_by_kind() -> None:
@@ -125,7 +169,7 @@ def test_job_results_parse_by_kind() -> None:
 
 
 def test_unknown_fields_are_refused() -> None:
-    payload = json.loads(_examples()[1].model_dump_json())
+    payload = json.loads(_examples()[2].model_dump_json())
     payload["surprise"] = 1
     with pytest.raises(ValidationError, match="surprise"):
         JobStartedEvent.model_validate(payload)
@@ -133,14 +177,7 @@ def test_unknown_fields_are_refused() -> None:
 
 def test_progress_is_bounded() -> None:
     with pytest.raises(ValidationError):
-        JobProgressEvent(kind=JobKind.TRANSCODE, percent=101, **_job_fields())  # type: ignore[arg-type]
-
-
-def test_upload_event_names_the_job_of_each_kind() -> None:
-    event = _examples()[0]
-    assert isinstance(event, VideoUploadedEvent)
-    assert event.job_of_kind(JobKind.TRANSCODE) == JobRef(job_id=JOB, kind=JobKind.TRANSCODE)
-    assert event.job_of_kind(JobKind.METADATA) is None
+        _progress(101)
 
 
 def test_metadata_update_rejects_empty_title() -> None:
@@ -156,22 +193,24 @@ def test_terminal_statuses() -> None:
 
 
 def test_subjects_fall_inside_their_streams() -> None:
-    assert subjects.job_event(JobKind.METADATA, "completed") == "echo.jobs.metadata.completed"
+    completed = subjects.job_event(JobKind.METADATA, subjects.JobStateEvent.COMPLETED)
+    assert completed == "echo.jobs.metadata.completed"
+    assert subjects.job_requested(JobKind.TRANSCODE) == "echo.jobs.transcode.requested"
+    assert subjects.job_progress(OWNER, JOB) == f"echo.progress.{OWNER}.{JOB}"
     assert subjects.job_status(OWNER, JOB) == f"echo.status.{OWNER}.{JOB}"
     assert subjects.job_status_of_owner(OWNER) == f"echo.status.{OWNER}.>"
-    assert streams.TRANSCODER.stream == streams.VIDEOS.name
-    assert streams.GATEWAY_PROJECTOR.stream == streams.JOBS.name
     assert len({spec.name for spec in streams.ALL_STREAMS}) == len(streams.ALL_STREAMS)
 
 
-def test_published_json_schemas_are_current() -> None:
-    """`contracts/schemas/` is what other languages generate from; regenerate it with
-    `python -m contracts.schema contracts/schemas` after changing a contract."""
-    current = json_schemas()
-    published = {path.stem: json.loads(path.read_text()) for path in SCHEMA_DIR.glob("*.json")}
-    assert sorted(published) == sorted(current)
-    for name, schema in current.items():
-        assert published[name] == schema, f"{name}.json is stale"
+def test_each_kind_has_one_worker_consumer_of_its_own_commands() -> None:
+    assert set(streams.WORKERS) == set(JobKind)
+    for kind, consumer in streams.WORKERS.items():
+        assert consumer.stream == streams.JOBS.name
+        assert consumer.filter_subjects == [subjects.job_requested(kind)]
+    assert streams.PROJECTOR.stream == streams.JOBS.name
+    assert subjects.job_requested(JobKind.TRANSCODE) not in streams.PROJECTOR.filter_subjects
+    durables = [consumer.durable for consumer in streams.ALL_CONSUMERS]
+    assert len(set(durables)) == len(durables)
 
 
 def test_every_contract_field_is_described() -> None:

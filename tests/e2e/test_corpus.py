@@ -3,7 +3,6 @@
 Runs only when that folder is present (it is not part of the repository).
 """
 
-import re
 from pathlib import Path
 
 import httpx
@@ -11,8 +10,8 @@ import pytest
 
 from contracts import ProcessingStatus
 from services.devstack.stack import DevStack
-from tests.conftest import SHARED_MEDIA_DIR
-from tests.e2e.client import process
+from tests.support.e2e import process
+from tests.support.media import SHARED_MEDIA_DIR, corpus_files
 
 pytestmark = [
     pytest.mark.e2e,
@@ -23,20 +22,14 @@ pytestmark = [
 ]
 
 
-def manifest_files() -> list[Path]:
-    manifest = SHARED_MEDIA_DIR / "MANIFEST.md"
-    if not manifest.exists():
-        return []
-    names = re.findall(r"^\| \d+ \| `([^`]+)`", manifest.read_text(), flags=re.MULTILINE)
-    return [SHARED_MEDIA_DIR / name for name in names]
-
-
-@pytest.mark.parametrize("path", manifest_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [SHARED_MEDIA_DIR / name for name in corpus_files()], ids=lambda p: p.name
+)
 async def test_corpus_file_ends_completed_or_failed_with_a_message(
-    stack: DevStack, e2e_token: str, path: Path
+    stack: DevStack, stack_token: str, path: Path
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as api:
-        _, video, _ = await process(api, stack.notifier_url, path, e2e_token, within=240)
+        _, video, _ = await process(api, stack.notifier_url, path, stack_token, within=240)
     if path.name.startswith("broken_"):
         assert video.status == ProcessingStatus.FAILED
         failed = [job for job in video.jobs if job.status == ProcessingStatus.FAILED]

@@ -5,8 +5,6 @@ then check the outputs by decoding them.
 """
 
 import asyncio
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from contracts import (
     VideoUploadResponseSchema,
 )
 from services.devstack.stack import DevStack
-from tests.e2e.client import get_video, open_watcher, process, upload
+from tests.support.e2e import get_video, open_watcher, process, upload
 from tests.support.media import decode_fully
 
 pytestmark = pytest.mark.e2e
@@ -42,11 +40,11 @@ async def _download(api: httpx.AsyncClient, url: str, token: str, target: Path) 
 
 
 async def test_upload_goes_live_to_completed_with_correct_outputs(
-    stack: DevStack, e2e_token: str, sample_video: Path, tmp_path: Path
+    stack: DevStack, stack_token: str, sample_video: Path, tmp_path: Path
 ) -> None:
-    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    watcher = await open_watcher(stack.notifier_url, stack_token)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
-        uploaded = await upload(api, sample_video, e2e_token, title="Sample")
+        uploaded = await upload(api, sample_video, stack_token, title="Sample")
         assert uploaded.video.status == ProcessingStatus.PENDING
         assert {job.status for job in uploaded.jobs} == {ProcessingStatus.PENDING}
         job_ids = [job.id for job in uploaded.jobs]
@@ -59,16 +57,18 @@ async def test_upload_goes_live_to_completed_with_correct_outputs(
             ProcessingStatus.COMPLETED,
         ]
         assert ProcessingStatus.PENDING in watcher.statuses(transcode)
-        progress = [u.progress for u in watcher.updates if u.job_id == transcode]
-        assert progress == sorted(progress), "progress never goes backwards"
+        recorded = [u.progress for u in watcher.updates if u.job_id == transcode]
+        assert recorded == sorted(recorded), "recorded progress never goes backwards"
+        reported = [u.progress for u in watcher.progress if u.job_id == transcode]
+        assert reported == sorted(reported), "reported progress never goes backwards"
 
-        video = await get_video(api, uploaded.video.id, e2e_token)
+        video = await get_video(api, uploaded.video.id, stack_token)
         assert video.status == ProcessingStatus.COMPLETED
         assert all(job.status == ProcessingStatus.COMPLETED for job in video.jobs)
 
         # The MP4 decodes fully, with the source's duration.
         assert len(video.renditions) == 1
-        mp4 = await _download(api, video.renditions[0].url, e2e_token, tmp_path / "out.mp4")
+        mp4 = await _download(api, video.renditions[0].url, stack_token, tmp_path / "out.mp4")
         source = decode_fully(sample_video)
         output = decode_fully(mp4)
         assert output.video_codec == "h264"
@@ -94,17 +94,17 @@ async def test_upload_goes_live_to_completed_with_correct_outputs(
             assert metadata.audio_sample_rate == audio.codec_context.sample_rate
             assert metadata.size_bytes == sample_video.stat().st_size
         assert metadata.poster_url is not None
-        poster = await _download(api, metadata.poster_url, e2e_token, tmp_path / "poster.jpg")
+        poster = await _download(api, metadata.poster_url, stack_token, tmp_path / "poster.jpg")
         with av.open(str(poster)) as image:
             assert image.streams.video[0].codec_context.name == "mjpeg"
 
 
 async def test_a_file_that_is_not_a_video_fails_with_a_reason_after_one_attempt(
-    stack: DevStack, e2e_token: str, sample_not_media: Path
+    stack: DevStack, stack_token: str, sample_not_media: Path
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
         _, video, watcher = await process(
-            api, stack.notifier_url, sample_not_media, e2e_token, within=60
+            api, stack.notifier_url, sample_not_media, stack_token, within=60
         )
     assert video.status == ProcessingStatus.FAILED
     for job in video.jobs:
@@ -118,10 +118,12 @@ async def test_a_file_that_is_not_a_video_fails_with_a_reason_after_one_attempt(
 
 
 async def test_a_truncated_video_fails_as_damaged(
-    stack: DevStack, e2e_token: str, sample_truncated: Path
+    stack: DevStack, stack_token: str, sample_truncated: Path
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
-        _, video, _ = await process(api, stack.notifier_url, sample_truncated, e2e_token, within=60)
+        _, video, _ = await process(
+            api, stack.notifier_url, sample_truncated, stack_token, within=60
+        )
     transcode = next(job for job in video.jobs if job.kind == JobKind.TRANSCODE)
     assert transcode.status == ProcessingStatus.FAILED
     assert transcode.attempts == 1
@@ -132,13 +134,13 @@ async def test_a_truncated_video_fails_as_damaged(
 
 
 async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
-    stack: DevStack, e2e_token: str, sample_long_video: Path, tmp_path: Path
+    stack: DevStack, stack_token: str, sample_long_video: Path, tmp_path: Path
 ) -> None:
-    watcher = await open_watcher(stack.notifier_url, e2e_token)
+    watcher = await open_watcher(stack.notifier_url, stack_token)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as api:
-        uploaded = await upload(api, sample_long_video, e2e_token)
+        uploaded = await upload(api, sample_long_video, stack_token)
         transcode = _job(uploaded, JobKind.TRANSCODE).id
-        await watcher.until(transcode, ProcessingStatus.PROCESSING, within=60)
+        await watcher.until_progress(transcode, within=60)
 
         stack.kill_service("transcoder")
         output_dir = stack.blob_root / "videos"
@@ -147,7 +149,7 @@ async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
 
         await watcher.until_terminal([job.id for job in uploaded.jobs], within=180)
         await watcher.connection.close()
-        video = await get_video(api, uploaded.video.id, e2e_token)
+        video = await get_video(api, uploaded.video.id, stack_token)
         job = next(j for j in video.jobs if j.id == transcode)
         assert job.status == ProcessingStatus.COMPLETED
         assert job.attempts == 2
@@ -157,28 +159,6 @@ async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
             if u.job_id == transcode and u.status == ProcessingStatus.COMPLETED
         ]
         assert len({u.version for u in completions}) == 1, "completed exactly once"
-        mp4 = await _download(api, video.renditions[0].url, e2e_token, tmp_path / "long.mp4")
+        mp4 = await _download(api, video.renditions[0].url, stack_token, tmp_path / "long.mp4")
     assert abs(decode_fully(mp4).duration_seconds - 20.0) <= 0.1
     assert not list(output_dir.rglob("*.partial")), "no half-written output left behind"
-
-
-def test_cli_uploads_and_follows_live_progress(
-    stack: DevStack, e2e_token: str, sample_video: Path
-) -> None:
-    echoctl = Path(sys.executable).with_name("echoctl")
-    result = subprocess.run(
-        [str(echoctl), "upload", str(sample_video), "--title", "From the CLI"],
-        env={
-            "ECHO_API_URL": stack.gateway_url,
-            "ECHO_NOTIFIER_URL": stack.notifier_url,
-            "ECHO_TOKEN": e2e_token,
-            "PATH": str(echoctl.parent),
-            "COLUMNS": "120",
-        },
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "completed" in result.stdout

@@ -7,7 +7,7 @@ import jwt
 import pytest
 
 from services.common.auth import mint_token
-from tests.gateway.conftest import Gateway
+from tests.support.gateway import Gateway
 
 OTHER_SECRET = "another-secret-" + "y" * 32
 

@@ -10,9 +10,14 @@ import pytest
 from nats.js import JetStreamContext
 
 from contracts.enums import JobKind
-from tests.gateway.builders import metadata_completed, transcode_completed
-from tests.gateway.conftest import Gateway, job_ids, publish_job_event
 from tests.support.bus import eventually
+from tests.support.gateway import (
+    Gateway,
+    job_ids,
+    metadata_completed,
+    publish_job_event,
+    transcode_completed,
+)
 
 
 async def test_another_users_video_and_jobs_are_not_found(

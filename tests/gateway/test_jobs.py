@@ -6,9 +6,16 @@ from typing import Any
 from nats.js import JetStreamContext
 
 from contracts.enums import JobKind
-from tests.gateway.builders import failed, metadata_completed, started, transcode_completed
-from tests.gateway.conftest import Gateway, job_ids, publish_job_event
 from tests.support.bus import eventually
+from tests.support.gateway import (
+    Gateway,
+    failed,
+    job_ids,
+    metadata_completed,
+    publish_job_event,
+    started,
+    transcode_completed,
+)
 
 
 async def _jobs(gateway: Gateway, token: str, **params: Any) -> dict[str, Any]:

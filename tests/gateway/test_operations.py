@@ -5,7 +5,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tests.gateway.conftest import Gateway
+import pytest
+from nats.js import JetStreamContext
+
+from contracts.streams import PROJECTOR
+from services.common.bus import BusNotMigratedError
+from tests.support.gateway import Gateway, StartGateway
 
 
 async def test_liveness_and_readiness(gateway: Gateway, blob_root: Path) -> None:
@@ -31,13 +36,13 @@ async def test_metrics_are_exported(gateway: Gateway, token: str) -> None:
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     for line in (
-        'echo_gateway_uploads_total{outcome="accepted"} 1.0',
-        "echo_gateway_upload_bytes_total 5.0",
-        "# TYPE echo_gateway_projected_events_total counter",
-        "# TYPE echo_gateway_reconciler_redispatches_total counter",
-        "# TYPE echo_gateway_reconciler_stalled_total counter",
-        "# TYPE echo_gateway_outbox_lag_seconds gauge",
-        "# TYPE echo_gateway_outbox_pending gauge",
+        'echo_uploads_total{outcome="accepted"} 1.0',
+        "echo_upload_bytes_total 5.0",
+        "# TYPE echo_events_projected_total counter",
+        "# TYPE echo_redispatches_total counter",
+        "# TYPE echo_jobs_stalled_total counter",
+        "# TYPE echo_outbox_lag_seconds gauge",
+        "# TYPE echo_outbox_pending gauge",
     ):
         assert line in text, line
 
@@ -126,7 +131,7 @@ async def test_upload_reaches_the_disk_while_the_body_is_still_arriving(
 
 
 async def test_an_unreachable_database_is_a_503_problem(gateway: Gateway, token: str) -> None:
-    await gateway.state.db.close()  # as good as Postgres going away, for every request
+    await gateway.parts.db.close()  # as good as Postgres going away, for every request
     response = await gateway.client.get("/api/videos", headers=gateway.auth(token))
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
@@ -135,3 +140,14 @@ async def test_an_unreachable_database_is_a_503_problem(gateway: Gateway, token:
     ready = await gateway.client.get("/readyz")
     assert (ready.status_code, ready.json()["code"]) == (503, "not_ready")
     assert "database" in ready.json()["detail"]
+
+
+async def test_the_gateway_refuses_to_start_before_the_migrate_step(
+    start_gateway: StartGateway, jetstream: JetStreamContext
+) -> None:
+    """It binds to the projector's consumer and never declares it: missing, start fails
+    naming the step to run."""
+    await jetstream.delete_consumer(PROJECTOR.stream, PROJECTOR.durable)
+    with pytest.raises(BusNotMigratedError, match=r"python -m services\.migrate"):
+        async with start_gateway():
+            pass

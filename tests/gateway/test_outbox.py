@@ -10,8 +10,8 @@ from contracts import subjects
 from contracts.enums import JobKind
 from contracts.events import JobRef, VideoUploadedEvent
 from contracts.media import BlobRef
-from tests.gateway.conftest import StartGateway
 from tests.support.bus import eventually, msg_id, stream_messages
+from tests.support.gateway import StartGateway
 
 
 def _orphan_row(dsn: str) -> tuple[str, VideoUploadedEvent]:
@@ -61,10 +61,10 @@ async def test_rows_left_unpublished_are_published(
             return row == (0,)
 
         await eventually(marked, what="rows marked published")
-        assert gateway.metric("echo_gateway_outbox_published_total") == 2
+        assert gateway.metric("echo_outbox_published_total") == 2
 
         async def lag_measured() -> bool:
-            return gateway.metric("echo_gateway_outbox_pending") == 0
+            return gateway.metric("echo_outbox_pending") == 0
 
         await eventually(lag_measured, what="outbox gauge updated")
 
@@ -76,16 +76,16 @@ async def test_republishing_the_same_row_is_deduplicated(
     async with start_gateway() as gateway:
 
         async def published() -> bool:
-            return gateway.metric("echo_gateway_outbox_published_total") == 1
+            return gateway.metric("echo_outbox_published_total") == 1
 
         await eventually(published, what="row published")
         # As if the relay died after publishing but before marking the row.
         with psycopg.connect(clean_database) as conn:
             conn.execute("update event_outbox set published_at = null where id = %s", (outbox_id,))
-        gateway.state.relay.wake()
+        gateway.parts.relay.wake()
 
         async def republished() -> bool:
-            return gateway.metric("echo_gateway_outbox_published_total") == 2
+            return gateway.metric("echo_outbox_published_total") == 2
 
         await eventually(republished, what="row published again")
     messages = await stream_messages(jetstream, "ECHO_VIDEOS")

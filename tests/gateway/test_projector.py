@@ -4,38 +4,28 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from nats.js import JetStreamContext
 
 from contracts import subjects
 from contracts.enums import JobKind, ProcessingStatus
-from contracts.events import JobProgressEvent, JobStartedEvent, JobStatusChangedEvent
-from tests.gateway.builders import (
+from contracts.events import JobStartedEvent, JobStatusChangedEvent
+from contracts.streams import JOBS, PROJECTOR
+from tests.support.bus import eventually, msg_id, stream_messages
+from tests.support.gateway import (
+    Gateway,
     failed,
+    job_ids,
+    job_row,
     metadata_completed,
     progress,
+    projector_settled,
+    publish_job_event,
+    publish_progress,
     started,
     transcode_completed,
 )
-from tests.gateway.conftest import Gateway, job_ids, publish_job_event
-from tests.support.bus import eventually, msg_id
 
-PROJECTED = "echo_gateway_projected_events_total"
-
-
-def _job_row(dsn: str, job_id: uuid.UUID) -> dict[str, Any]:
-    with psycopg.connect(dsn) as conn:
-        cursor = conn.execute(
-            "select j.status, j.progress, j.eta_seconds, j.attempts, j.version, j.result,"
-            " j.error_code, j.error_message, j.retriable, j.started_at, j.completed_at,"
-            " v.status as video_status from video_jobs j join videos v on v.id = j.video_id"
-            " where j.id = %s",
-            (job_id,),
-        )
-        row = cursor.fetchone()
-        assert row is not None
-        assert cursor.description is not None
-        return dict(zip([column.name for column in cursor.description], row, strict=True))
+PROJECTED = "echo_events_projected_total"
 
 
 async def _status_event(
@@ -43,16 +33,6 @@ async def _status_event(
 ) -> tuple[JobStatusChangedEvent, str | None]:
     message = await js.get_last_msg("ECHO_STATUS", subjects.job_status(owner_id, job_id))
     return JobStatusChangedEvent.model_validate_json(message.data or b""), msg_id(message)
-
-
-async def _settled(gateway: Gateway, js: JetStreamContext) -> None:
-    """Every job event delivered and acked: nothing pending, nothing awaiting an ack."""
-
-    async def idle() -> bool:
-        info = await js.consumer_info("ECHO_JOBS", "gateway-projector")
-        return bool(info.num_pending == 0 and info.num_ack_pending == 0)
-
-    await eventually(idle, what="projector consumer idle")
 
 
 async def test_job_lifecycle_is_projected_and_announced(
@@ -67,30 +47,23 @@ async def test_job_lifecycle_is_projected_and_announced(
     job_id = job_ids(upload)[JobKind.TRANSCODE]
 
     await publish_job_event(jetstream, started(upload, JobKind.TRANSCODE))
-    await publish_job_event(jetstream, progress(upload, JobKind.TRANSCODE, 42.5, eta=3.0))
 
-    async def in_progress() -> dict[str, Any] | None:
-        row = _job_row(clean_database, job_id)
-        return row if row["progress"] == 42.5 else None
+    async def processing() -> dict[str, Any] | None:
+        row = job_row(clean_database, job_id)
+        return row if row["status"] == "processing" else None
 
-    row = await eventually(in_progress, what="progress projected")
-    assert (row["status"], row["attempts"], row["eta_seconds"], row["version"]) == (
-        "processing",
-        1,
-        3.0,
-        3,
-    )
+    row = await eventually(processing, what="start projected")
+    assert (row["attempts"], row["version"], row["video_status"]) == (1, 2, "processing")
     assert row["started_at"] is not None
-    assert row["video_status"] == "processing"
 
     await publish_job_event(jetstream, transcode_completed(upload, blob_root))
 
     async def completed() -> dict[str, Any] | None:
-        row = _job_row(clean_database, job_id)
+        row = job_row(clean_database, job_id)
         return row if row["status"] == "completed" else None
 
     row = await eventually(completed, what="completion projected")
-    assert (row["progress"], row["eta_seconds"], row["version"]) == (100.0, None, 4)
+    assert (row["progress"], row["eta_seconds"], row["version"]) == (100.0, None, 3)
     assert row["result"]["kind"] == "transcode"
     assert row["result"]["renditions"][0]["name"] == "mp4-240p"
     assert row["completed_at"] is not None
@@ -98,10 +71,10 @@ async def test_job_lifecycle_is_projected_and_announced(
 
     async def announced() -> tuple[JobStatusChangedEvent, str | None] | None:
         event, message_id = await _status_event(jetstream, user_id, job_id)
-        return (event, message_id) if event.version == 4 else None
+        return (event, message_id) if event.version == 3 else None
 
-    event, message_id = await eventually(announced, what="status event v4 in ECHO_STATUS")
-    assert message_id == f"status:{job_id}:v4"
+    event, message_id = await eventually(announced, what="status event v3 in ECHO_STATUS")
+    assert message_id == f"status:{job_id}:v3"
     assert (event.status, event.progress, event.video_status) == (
         ProcessingStatus.COMPLETED,
         100.0,
@@ -117,7 +90,7 @@ async def test_job_lifecycle_is_projected_and_announced(
         return event if event.video_status is ProcessingStatus.COMPLETED else None
 
     await eventually(video_completed, what="video completed in the status event")
-    assert _job_row(clean_database, job_id)["video_status"] == "completed"
+    assert job_row(clean_database, job_id)["video_status"] == "completed"
 
 
 async def test_failure_is_recorded_with_its_reason(
@@ -132,7 +105,7 @@ async def test_failure_is_recorded_with_its_reason(
     await publish_job_event(jetstream, failed(upload, JobKind.METADATA))
 
     async def failed_row() -> dict[str, Any] | None:
-        row = _job_row(clean_database, job_id)
+        row = job_row(clean_database, job_id)
         return row if row["status"] == "failed" else None
 
     row = await eventually(failed_row, what="failure projected")
@@ -142,8 +115,12 @@ async def test_failure_is_recorded_with_its_reason(
         "failed",
     )
     assert "not a video" in row["error_message"]
-    event, _ = await _status_event(jetstream, user_id, job_id)
-    assert event.status is ProcessingStatus.FAILED
+
+    async def announced() -> JobStatusChangedEvent | None:
+        event, _ = await _status_event(jetstream, user_id, job_id)
+        return event if event.status is ProcessingStatus.FAILED else None
+
+    event = await eventually(announced, what="the failure announced")
     assert event.error_code is not None
     assert event.error_code.value == "not_media"
     assert event.video_status is ProcessingStatus.FAILED
@@ -160,12 +137,12 @@ async def test_the_same_event_twice_has_one_outcome(
     await publish_job_event(jetstream, event, msg_id="second")
 
     async def deduplicated() -> bool:
-        labels = {"event_type": "job.started", "outcome": "duplicate"}
+        labels = {"event": "job.started", "outcome": "duplicate"}
         return gateway.metric(PROJECTED, **labels) == 1
 
     await eventually(deduplicated, what="duplicate detected")
-    await _settled(gateway, jetstream)
-    row = _job_row(clean_database, job_id)
+    await projector_settled(jetstream)
+    row = job_row(clean_database, job_id)
     assert (row["status"], row["attempts"], row["version"]) == ("processing", 1, 2)
 
 
@@ -178,21 +155,25 @@ async def test_terminal_states_are_final(
     clean_database: str,
 ) -> None:
     upload = await gateway.upload_ok(token)
-    job_id = job_ids(upload)[JobKind.TRANSCODE]
+    transcode = job_ids(upload)[JobKind.TRANSCODE]
+    metadata = job_ids(upload)[JobKind.METADATA]
     await publish_job_event(jetstream, transcode_completed(upload, blob_root))
-    await publish_job_event(jetstream, progress(upload, JobKind.TRANSCODE, 10.0, eta=60.0))
-    await publish_job_event(jetstream, started(upload, JobKind.TRANSCODE))
+    await publish_job_event(jetstream, failed(upload, JobKind.METADATA))
+    # Late or re-dispatched events about both jobs: none moves a terminal state, except
+    # that nothing here is a completion over the failure.
+    await publish_job_event(jetstream, started(upload, JobKind.TRANSCODE, attempt=2))
     await publish_job_event(jetstream, failed(upload, JobKind.TRANSCODE))
+    await publish_job_event(jetstream, started(upload, JobKind.METADATA, attempt=2))
 
     async def all_handled() -> bool:
         unchanged = sum(
-            gateway.metric(PROJECTED, event_type=kind, outcome="unchanged")
-            for kind in ("job.progress", "job.started", "job.failed")
+            gateway.metric(PROJECTED, event=kind, outcome="unchanged")
+            for kind in ("job.started", "job.failed")
         )
         return unchanged == 3
 
     await eventually(all_handled, what="late events handled")
-    row = _job_row(clean_database, job_id)
+    row = job_row(clean_database, transcode)
     assert (row["status"], row["progress"], row["attempts"], row["version"]) == (
         "completed",
         100.0,
@@ -200,11 +181,18 @@ async def test_terminal_states_are_final(
         2,
     )
     assert row["error_code"] is None
-    event, message_id = await _status_event(jetstream, user_id, job_id)
+    metadata_row = job_row(clean_database, metadata)
+    assert (metadata_row["status"], metadata_row["version"]) == ("failed", 2)
+
+    async def relayed() -> bool:
+        return await gateway.parts.relay.relay_pending() == 0
+
+    await eventually(relayed, what="the outbox drained")
+    event, message_id = await _status_event(jetstream, user_id, transcode)
     assert (event.status, event.version, message_id) == (
         ProcessingStatus.COMPLETED,
         2,
-        f"status:{job_id}:v2",
+        f"status:{transcode}:v2",
     )
 
 
@@ -225,29 +213,42 @@ async def test_unknown_and_mismatched_events_are_ignored_and_acked(
         attempt=1,
     )
     wrong_owner = started(upload, JobKind.TRANSCODE).model_copy(update={"owner_id": other_user_id})
-    wrong_kind = JobProgressEvent(
-        video_id=uuid.UUID(upload["video"]["id"]),
-        owner_id=uuid.UUID(upload["video"]["owner_id"]),
-        job_id=job_id,
-        kind=JobKind.METADATA,
-        attempt=1,
-        percent=50,
-    )
+    wrong_kind = started(upload, JobKind.TRANSCODE).model_copy(update={"kind": JobKind.METADATA})
     for event in (unknown, wrong_owner, wrong_kind):
-        await publish_job_event(jetstream, event)
+        await publish_job_event(jetstream, event, msg_id=str(event.event_id))
+    # Not a state event at all, on a state event's subject.
     await jetstream.publish(
-        subjects.job_event(JobKind.TRANSCODE, "progress"), b'{"event_type": "job.progress"}'
+        subjects.job_event(JobKind.TRANSCODE, subjects.JobStateEvent.FAILED),
+        b'{"event_type": "job.failed"}',
     )
 
     async def handled() -> bool:
-        ignored = gateway.metric(PROJECTED, event_type="job.started", outcome="ignored")
-        ignored += gateway.metric(PROJECTED, event_type="job.progress", outcome="ignored")
-        invalid = gateway.metric(PROJECTED, event_type="unknown", outcome="invalid")
+        ignored = gateway.metric(PROJECTED, event="job.started", outcome="ignored")
+        invalid = gateway.metric(PROJECTED, event="unknown", outcome="invalid")
         return (ignored, invalid) == (3, 1)
 
     await eventually(handled, what="bad events handled")
-    await _settled(gateway, jetstream)
-    info = await jetstream.consumer_info("ECHO_JOBS", "gateway-projector")
+    await projector_settled(jetstream)
+    info = await jetstream.consumer_info(PROJECTOR.stream, PROJECTOR.durable)
     assert info.num_redelivered == 0
-    row = _job_row(clean_database, job_id)
+    row = job_row(clean_database, job_id)
     assert (row["status"], row["version"]) == ("pending", 1)
+
+
+async def test_commands_and_progress_never_reach_the_projector(
+    gateway: Gateway, token: str, jetstream: JetStreamContext, clean_database: str
+) -> None:
+    """The projector's consumer is filtered to state events: an upload's commands are not
+    delivered to it, and neither is progress (another stream)."""
+    before = await jetstream.consumer_info(PROJECTOR.stream, PROJECTOR.durable)
+    upload = await gateway.upload_ok(token)
+    await publish_progress(jetstream, progress(upload, JobKind.TRANSCODE, 10.0))
+
+    async def commands_stored() -> bool:
+        stored = await stream_messages(jetstream, JOBS.name)
+        return sum((m.subject or "").endswith(".requested") for m in stored) == len(JobKind)
+
+    await eventually(commands_stored, what="the upload's commands in ECHO_JOBS")
+    await projector_settled(jetstream)
+    after = await jetstream.consumer_info(PROJECTOR.stream, PROJECTOR.durable)
+    assert after.delivered.consumer_seq == before.delivered.consumer_seq

@@ -8,18 +8,21 @@ from pathlib import Path
 import psycopg
 from nats.js import JetStreamContext
 
-from contracts.events import JobStatusChangedEvent, VideoUploadedEvent
-from contracts.subjects import job_status
+from contracts.enums import JobKind
+from contracts.events import JobRequestedCommand, JobStatusChangedEvent, VideoUploadedEvent
+from contracts.streams import JOBS, STATUS, VIDEOS
+from contracts.subjects import job_requested, job_status
 from services.common.blobs import source_key
-from tests.gateway.conftest import Gateway, StartGateway
+from services.common.bus import command_msg_id
 from tests.support.bus import eventually, msg_id, stream_messages
+from tests.support.gateway import Gateway, StartGateway
 
 
 def _files_under(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
 
 
-async def test_upload_is_stored_recorded_and_dispatched(
+async def test_upload_records_the_fact_and_one_command_per_job(
     gateway: Gateway,
     token: str,
     user_id: uuid.UUID,
@@ -59,30 +62,38 @@ async def test_upload_is_stored_recorded_and_dispatched(
     async def uploaded() -> list[VideoUploadedEvent]:
         return [
             VideoUploadedEvent.model_validate_json(message.data or b"")
-            for message in await stream_messages(jetstream, "ECHO_VIDEOS")
+            for message in await stream_messages(jetstream, VIDEOS.name)
             if msg_id(message) == f"uploaded:{video_id}"
         ]
 
-    [event] = await eventually(uploaded, what="VideoUploadedEvent in ECHO_VIDEOS")
-    assert event.video_id == video_id
-    assert event.owner_id == user_id
-    assert event.dispatch_attempt == 1
-    assert event.source.key == key
-    assert event.source.size_bytes == len(content)
-    assert event.source.sha256 == hashlib.sha256(content).hexdigest()
-    assert event.original_filename == "holiday.mp4"
-    assert {(job.job_id, job.kind.value) for job in event.jobs} == {
-        (uuid.UUID(job["id"]), job["kind"]) for job in body["jobs"]
-    }
+    [fact] = await eventually(uploaded, what="VideoUploadedEvent in ECHO_VIDEOS")
+    assert (fact.video_id, fact.owner_id, fact.original_filename) == (
+        video_id,
+        user_id,
+        "holiday.mp4",
+    )
+    source = (fact.source.key, fact.source.size_bytes, fact.source.sha256)
+    assert source == (key, len(content), hashlib.sha256(content).hexdigest())
+    recorded = {(uuid.UUID(job["id"]), JobKind(job["kind"])) for job in body["jobs"]}
+    assert {(job.job_id, job.kind) for job in fact.jobs} == recorded
 
-    # Each job's recorded state is announced too, so live views start from `pending`.
-    for job in body["jobs"]:
-        message = await jetstream.get_last_msg(
-            "ECHO_STATUS", job_status(user_id, uuid.UUID(job["id"]))
-        )
-        status = JobStatusChangedEvent.model_validate_json(message.data or b"")
-        assert (status.status.value, status.version) == ("pending", 1)
-        assert msg_id(message) == f"status:{job['id']}:v1"
+    # One command per job, on its kind's subject, attempt 1: what the workers act on.
+    async def commands() -> dict[str, JobRequestedCommand] | None:
+        found = {
+            msg_id(message) or "": JobRequestedCommand.model_validate_json(message.data or b"")
+            for message in await stream_messages(jetstream, JOBS.name)
+        }
+        return found if len(found) == len(recorded) else None
+
+    by_id = await eventually(commands, what="one command per job in ECHO_JOBS")
+    for job_id, kind in recorded:
+        command = by_id[command_msg_id(job_id, 1)]
+        assert (command.job_id, command.kind, command.attempt) == (job_id, kind, 1)
+        assert (command.video_id, command.owner_id) == (video_id, user_id)
+        assert command.source == fact.source
+        assert command.original_filename == "holiday.mp4"
+    subjects_seen = {m.subject for m in await stream_messages(jetstream, JOBS.name)}
+    assert subjects_seen == {job_requested(kind) for kind in JobKind}
 
     async def all_published() -> bool:
         with psycopg.connect(clean_database) as conn:
@@ -92,6 +103,15 @@ async def test_upload_is_stored_recorded_and_dispatched(
         return row is not None and row[0] == 0
 
     await eventually(all_published, what="outbox rows marked published")
+
+    # Each job's recorded state is announced too, so live views start from `pending`.
+    for job in body["jobs"]:
+        message = await jetstream.get_last_msg(
+            STATUS.name, job_status(user_id, uuid.UUID(job["id"]))
+        )
+        status = JobStatusChangedEvent.model_validate_json(message.data or b"")
+        assert (status.status.value, status.version) == ("pending", 1)
+        assert msg_id(message) == f"status:{job['id']}:v1"
 
 
 async def test_title_field_and_empty_or_non_video_files_are_accepted(
@@ -155,7 +175,7 @@ async def test_streamed_upload_over_the_limit_is_refused_and_leaves_nothing(
         assert ok.status_code == 201, ok.text
         assert ok.json()["video"]["size_bytes"] == limit
         metrics = (await gateway.client.get("/metrics")).text
-        assert 'echo_gateway_uploads_total{outcome="too_large"} 1.0' in metrics
+        assert 'echo_uploads_total{outcome="too_large"} 1.0' in metrics
 
     assert len(_files_under(blob_root)) == 1
     with psycopg.connect(clean_database) as conn:
@@ -184,7 +204,7 @@ async def test_malformed_uploads_are_problems(gateway: Gateway, token: str) -> N
         "/api/videos", headers=headers, files={"other": ("a.txt", b"x")}, data={"title": "t"}
     )
     assert no_file.status_code == 422
-    assert no_file.json()["code"] == "validation_error"
+    assert no_file.json()["code"] == "invalid_request"
     assert no_file.json()["errors"] == [
         {"loc": ["body", "file"], "msg": "Field required", "type": "missing"}
     ]

@@ -7,14 +7,15 @@ from typing import Any
 import psycopg
 from nats.js import JetStreamContext
 
-from tests.gateway.builders import (
+from tests.support.bus import eventually
+from tests.support.gateway import (
     POSTER_BYTES,
     RENDITION_BYTES,
+    Gateway,
     metadata_completed,
+    publish_job_event,
     transcode_completed,
 )
-from tests.gateway.conftest import Gateway, publish_job_event
-from tests.support.bus import eventually
 
 
 async def _processed(
@@ -129,7 +130,7 @@ async def test_video_list_pages_newest_first(gateway: Gateway, token: str) -> No
         response = await gateway.client.get("/api/videos", headers=headers, params=bad)
         assert response.status_code == 422, bad
         problem = response.json()
-        assert problem["code"] == "validation_error"
+        assert problem["code"] == "invalid_request"
         assert problem["errors"][0]["loc"][0] == "query"
 
 
@@ -186,7 +187,7 @@ async def test_patch_validation_errors_are_problems(gateway: Gateway, token: str
         assert response.status_code == 422, body
         assert response.headers["content-type"] == "application/problem+json"
         problem = response.json()
-        assert problem["code"] == "validation_error"
+        assert problem["code"] == "invalid_request"
         assert problem["errors"][0]["loc"][: len(location)] == location, (body, problem)
     unchanged = (await gateway.client.get(path, headers=headers)).json()
     assert unchanged["title"] == "clip.mp4"
@@ -235,8 +236,8 @@ async def test_events_for_a_deleted_video_are_ignored(
     await publish_job_event(jetstream, transcode_completed(upload, blob_root))
 
     async def ignored() -> bool:
-        labels = {"event_type": "job.completed", "outcome": "ignored"}
-        return gateway.metric("echo_gateway_projected_events_total", **labels) == 1
+        labels = {"event": "job.completed", "outcome": "ignored"}
+        return gateway.metric("echo_events_projected_total", **labels) == 1
 
     await eventually(ignored, what="late event ignored")
     listed = (await gateway.client.get("/api/videos", headers=headers)).json()

@@ -4,6 +4,7 @@ Each one changes one known property: where the index sits, where timestamps
 start, how the picture is turned, whether the bitstream is intact.
 """
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -81,4 +82,31 @@ def make_headers_only(faststart: Path, target: Path) -> Path:
     data = faststart.read_bytes()
     start, _ = _mdat(data)
     target.write_bytes(data[: start + 8])
+    return target
+
+
+_TS_PACKET = 188
+
+
+def make_two_programme_ts(source: Path, target: Path, gap_seconds: float = 3 * 3600) -> Path:
+    """A broadcast-like MPEG-TS: `source` twice, as two programmes whose clocks are
+    `gap_seconds` apart, their TS packets interleaved as a multiplex carries them."""
+    first = remux(
+        source, target.with_suffix(".p1.ts"), container_format="mpegts",
+        options={"mpegts_service_id": "1"}, shift_seconds=10,
+    )  # fmt: skip
+    second = remux(
+        source, target.with_suffix(".p2.ts"), container_format="mpegts",
+        options={
+            "mpegts_service_id": "2", "mpegts_start_pid": "0x200", "mpegts_pmt_start_pid": "0x1100"
+        },
+        shift_seconds=gap_seconds,
+    )  # fmt: skip
+    one, two = first.read_bytes(), second.read_bytes()
+    chunks = itertools.zip_longest(
+        (one[at : at + _TS_PACKET] for at in range(0, len(one), _TS_PACKET)),
+        (two[at : at + _TS_PACKET] for at in range(0, len(two), _TS_PACKET)),
+        fillvalue=b"",
+    )
+    target.write_bytes(b"".join(a + b for a, b in chunks))
     return target

@@ -1,4 +1,5 @@
-"""Every real sample of ../shared/media, probed and postered, against its MANIFEST.md row.
+"""Every real sample of ../shared/media, probed, postered and storyboarded, against its
+MANIFEST.md row, plain PyAV and (when on the PATH) `ffprobe`.
 
 Runs only where that folder exists (it is not part of the repository):
 `pytest -m corpus tests/metadata`.
@@ -11,28 +12,29 @@ of it is the transcoder's work, and that job fails it as damaged.
 """
 
 import io
+import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 import av
 import pytest
 from av.container import InputContainer
 
 from contracts.enums import JobErrorCode
-from contracts.media import MediaProbe
-from services.common.media import MediaError, MediaLimits
-from services.metadata.poster import PosterOptions, poster_size, render_poster
+from contracts.media import FieldOrder, HdrFormat, MediaProbe
+from services.common.media import MediaError, MediaLimits, display_geometry
+from services.metadata.poster import PosterOptions, poster_size, render_poster, render_posters
 from services.metadata.probe import probe_media
-from tests.conftest import SHARED_MEDIA_DIR
+from services.metadata.storyboard import make_storyboard
+from tests.support.media import CORPUS_MARKS, MANIFEST, SHARED_MEDIA_DIR, check_storyboard
 
-MANIFEST = SHARED_MEDIA_DIR / "MANIFEST.md"
 LIMITS = MediaLimits()
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not MANIFEST.exists(), reason="no shared media corpus here"),
-]
+pytestmark = list(CORPUS_MARKS)
 
 FAILS = {
     "broken_not_a_video_text_named.mp4": JobErrorCode.NOT_MEDIA,
@@ -56,6 +58,8 @@ class Row:
     """Stream index -> (decoder, channels, sample rate)."""
     duration_seconds: float | None
     rotation: int
+    covers: str
+    """The row's *Covers* cell: says HDR (PQ, HLG), variable frame rate, interlaced."""
 
 
 _VIDEO = re.compile(r"#(\d+) V (\S+) .*?(\d+)x(\d+)")
@@ -86,6 +90,7 @@ def manifest_rows() -> list[Row]:
                 },
                 duration_seconds=float(duration[0]) if duration else None,
                 rotation=int(rotation[1]) if rotation else 0,
+                covers=cells[2],
             )
         )
     return rows
@@ -137,13 +142,24 @@ def test_files_are_probed_as_the_manifest_says_with_a_poster_when_there_is_video
     _assert_streams(probe, row)
     if probe.video is None:
         return
-    poster = render_poster(path, LIMITS, PosterOptions())
-    expected = poster_size(probe.video.display_width, probe.video.display_height, 1280)
-    assert (poster.width, poster.height) == expected
-    with av.open(io.BytesIO(poster.data)) as image:
-        assert isinstance(image, InputContainer)
-        frame = next(image.decode(video=0))
-    assert (frame.width, frame.height) == expected
+    shown = display_geometry(probe.video.display_width, probe.video.display_height)
+    for poster, width in zip(render_posters(path, LIMITS), (1280, 320), strict=True):
+        expected = poster_size(shown, width)
+        assert (poster.width, poster.height) == expected
+        with av.open(io.BytesIO(poster.data)) as image:
+            assert isinstance(image, InputContainer)
+            frame = next(image.decode(video=0))
+        assert (frame.width, frame.height) == expected
+        # Not one flat colour (black, blank) unless the whole video is.
+        assert frame.to_ndarray(format="gray").std() > 10 or _uniform_throughout(path)
+
+
+def _uniform_throughout(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        return all(
+            frame.to_ndarray(format="gray").std() <= 10 for frame in container.decode(video=0)
+        )
 
 
 def _assert_streams(probe: MediaProbe, row: Row) -> None:
@@ -188,3 +204,143 @@ def test_frame_rates_are_usable_where_the_container_reports_milliseconds() -> No
         assert probe.video is not None
         assert probe.video.frame_rate is not None
         assert Fraction(probe.video.frame_rate) < 1000
+
+
+VIDEO_ROWS = [row for row in manifest_rows() if row.name not in FAILS and row.video]
+
+
+@pytest.mark.parametrize("row", VIDEO_ROWS, ids=lambda row: row.name)
+def test_every_video_gets_a_storyboard_its_vtt_points_into(row: Row, tmp_path: Path) -> None:
+    path = SHARED_MEDIA_DIR / row.name
+    probe = probe_media(path, LIMITS)
+    assert probe.video is not None
+
+    board = make_storyboard(path, LIMITS, tmp_path)
+
+    duration = probe.video.duration_seconds or probe.container_duration_seconds
+    assert duration is not None
+    cues = check_storyboard(board.vtt, board.sprite, duration=duration)
+    assert len(cues) == board.count >= 1
+    assert board.interval_seconds <= max(10.0, duration / 100)
+    turned = probe.video.display_height > probe.video.display_width
+    assert (board.tile_height > board.tile_width) is turned
+
+
+@pytest.mark.parametrize("row", VIDEO_ROWS, ids=lambda row: row.name)
+def test_hdr_vfr_and_interlacing_are_detected_where_the_manifest_says(row: Row) -> None:
+    video = probe_media(SHARED_MEDIA_DIR / row.name, LIMITS).video
+    assert video is not None
+
+    hdr = HdrFormat.PQ if "PQ" in row.covers else HdrFormat.HLG if "HLG" in row.covers else None
+    assert video.hdr is hdr
+    assert video.variable_frame_rate is ("variable frame rate" in row.covers)
+    interlaced = video.field_order not in (None, FieldOrder.PROGRESSIVE)
+    assert interlaced is ("interlaced" in row.covers)
+
+
+@pytest.mark.parametrize(
+    "row", [row for row in manifest_rows() if row.name not in FAILS], ids=lambda row: row.name
+)
+def test_fields_equal_what_pyav_reports(row: Row) -> None:
+    path = SHARED_MEDIA_DIR / row.name
+    probe = probe_media(path, LIMITS)
+
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        assert probe.stream_count == len(container.streams)
+        assert len(probe.audio_streams) == len(container.streams.audio)
+        assert len(probe.subtitle_streams) == len(container.streams.subtitles)
+        for audio in probe.audio_streams:
+            sound = container.streams[audio.index]
+            assert isinstance(sound, av.audio.stream.AudioStream)
+            heard = sound.codec_context
+            assert (audio.codec, audio.channels, audio.sample_rate) == (
+                heard.name, heard.channels, heard.sample_rate,
+            )  # fmt: skip
+            assert audio.profile == (heard.profile or None)
+        for video in probe.video_streams:
+            stream = container.streams[video.index]
+            assert isinstance(stream, av.video.stream.VideoStream)
+            context = stream.codec_context
+            assert (video.codec, video.width, video.height, video.pixel_format) == (
+                context.name, context.width, context.height, context.pix_fmt,
+            )  # fmt: skip
+            assert video.profile == (context.profile or None)
+            average = stream.average_rate
+            assert video.average_frame_rate == (float(average) if average else None)
+            assert video.nominal_frame_rate == (
+                float(stream.base_rate) if stream.base_rate else None
+            )
+
+
+FFPROBE = shutil.which("ffprobe")
+# Decoder names Echo reports where ffprobe prints the codec's name.
+_CODEC_NAMES = {"libdav1d": "av1", "mp3float": "mp3", "dca": "dts", "srt": "subrip",
+                "pgssub": "hdmv_pgs_subtitle"}  # fmt: skip
+
+
+def ffprobe(path: Path) -> dict[str, object]:
+    assert FFPROBE is not None
+    output = subprocess.run(
+        [FFPROBE, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    parsed: dict[str, object] = json.loads(output)
+    return parsed
+
+
+def _known(value: object) -> object:
+    return None if value in (None, "unknown", "N/A", "0:1", "reserved") else value
+
+
+@pytest.mark.skipif(FFPROBE is None, reason="ffprobe not on the PATH (apt-get install ffmpeg)")
+@pytest.mark.parametrize(
+    "row", [row for row in manifest_rows() if row.name not in FAILS], ids=lambda row: row.name
+)
+def test_fields_equal_what_ffprobe_reports(row: Row) -> None:
+    path = SHARED_MEDIA_DIR / row.name
+    probe = probe_media(path, LIMITS)
+    report = ffprobe(path)
+    streams = {int(s["index"]): s for s in report["streams"]}  # type: ignore[attr-defined]
+    container = report["format"]
+    assert isinstance(container, dict)
+
+    assert probe.stream_count == int(container["nb_streams"])
+    if "duration" in container:
+        # The CLI may be an older FFmpeg (Debian's 5.1) than PyAV's: MP3 gapless
+        # handling moved the MP3's end by 24 ms.
+        assert probe.container_duration_seconds == pytest.approx(
+            float(container["duration"]), abs=0.03
+        )
+    for video in probe.video_streams:
+        theirs = streams[video.index]
+        assert _CODEC_NAMES.get(video.codec, video.codec) == theirs["codec_name"]
+        assert (video.width, video.height) == (theirs["width"], theirs["height"])
+        assert video.pixel_format == _known(theirs.get("pix_fmt"))
+        assert video.level == (theirs.get("level") if theirs.get("level", -99) > 0 else None)
+        # Where the older CLI leaves a colour property unset, PyAV's decoder may know it.
+        for ours, key in (
+            (video.color_range, "color_range"),
+            (video.color_primaries, "color_primaries"),
+            (video.color_transfer, "color_transfer"),
+            (video.color_matrix, "color_space"),
+        ):
+            if _known(theirs.get(key)) is not None:
+                assert ours == theirs[key]
+        if _known(theirs.get("field_order")) is not None:
+            assert video.field_order == theirs["field_order"]
+        if _known(theirs.get("sample_aspect_ratio")) is not None:
+            assert video.sample_aspect_ratio == theirs["sample_aspect_ratio"]
+            assert video.display_aspect_ratio == theirs["display_aspect_ratio"]
+        assert video.nominal_frame_rate == pytest.approx(float(Fraction(theirs["r_frame_rate"])))
+    for audio in probe.audio_streams:
+        theirs = streams[audio.index]
+        assert _CODEC_NAMES.get(audio.codec, audio.codec) == theirs["codec_name"]
+        assert (audio.channels, audio.sample_rate) == (
+            theirs["channels"],
+            int(theirs["sample_rate"]),
+        )
+    for subtitle in probe.subtitle_streams:
+        theirs = streams[subtitle.index]
+        assert _CODEC_NAMES.get(subtitle.codec, subtitle.codec) == theirs["codec_name"]
+        assert subtitle.language == theirs.get("tags", {}).get("language")

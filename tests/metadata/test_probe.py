@@ -1,14 +1,21 @@
-"""Probing synthetic media whose every property is known, and refusing what is not media."""
+"""Probing synthetic media whose every property is known, and refusing what is not media
+(still images included); naming what is non-standard about an upload."""
 
+import json
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from contracts.enums import JobErrorCode
+from contracts.media import FieldOrder, HdrFormat, InputNoticeCode, MediaProbe
 from services.common.media import MediaError, MediaLimits
-from services.metadata.probe import display_size, normalized_rotation, probe_media
-from tests.metadata.samples import remux
+from services.metadata.notices import Notices
+from services.metadata.probe import probe_media
+from tests.metadata.samples import make_two_programme_ts, remux
+from tests.support.media import VideoSource, make_still_image, write_source
 
 LIMITS = MediaLimits()
 
@@ -127,20 +134,6 @@ def test_limits_are_enforced(sample_video: Path, limits: MediaLimits) -> None:
 
 
 @pytest.mark.parametrize(
-    ("degrees", "expected"),
-    [(0, 0), (-90, -90), (90, 90), (270, -90), (-180, 180), (180, 180), (-270, 90), (89.6, 90)],
-)
-def test_rotation_is_normalized_to_quarter_turns(degrees: float, expected: int) -> None:
-    assert normalized_rotation(degrees) == expected
-
-
-def test_display_size_stretches_non_square_pixels_then_turns() -> None:
-    assert display_size(720, 576, Fraction(16, 15), 0) == (768, 576)
-    assert display_size(720, 576, Fraction(16, 15), -90) == (576, 768)
-    assert display_size(1920, 1080, Fraction(1), 180) == (1920, 1080)
-
-
-@pytest.mark.parametrize(
     ("ratio", "shown"), [(Fraction(4, 3), (427, 240)), (Fraction(1000, 1), (320, 240))]
 )
 def test_non_square_pixels_are_stretched_unless_absurd(
@@ -153,3 +146,191 @@ def test_non_square_pixels_are_stretched_unless_absurd(
     assert probe.video is not None
     assert (probe.video.width, probe.video.height) == (320, 240)
     assert (probe.video.display_width, probe.video.display_height) == shown
+
+
+def test_the_rich_description_of_a_plain_video(sample_video: Path) -> None:
+    probe = probe_media(sample_video, LIMITS)
+
+    video = probe.video
+    assert video is not None
+    assert probe.video_streams == [video]
+    assert (video.bit_depth, video.sample_aspect_ratio, video.display_aspect_ratio) == (
+        8,
+        "1:1",
+        "4:3",
+    )
+    assert video.level is not None
+    assert video.average_frame_rate == pytest.approx(25.0)
+    assert video.nominal_frame_rate == pytest.approx(25.0)
+    assert (video.variable_frame_rate, video.field_order, video.hdr) == (
+        False,
+        FieldOrder.PROGRESSIVE,
+        None,
+    )
+    # make_media writes a keyframe every 25 frames: one a second.
+    assert video.keyframe_interval_seconds == pytest.approx(1.0, abs=0.05)
+    assert probe.audio is not None
+    assert probe.audio_streams == [probe.audio]
+    assert probe.audio.profile == "LC"
+    assert probe.subtitle_streams == []
+    assert probe.container_duration_seconds == pytest.approx(2.0, abs=0.05)
+    assert probe.tags.encoder is not None
+    assert probe.tags.encoder.startswith("Lavf")
+    assert probe.notices == []
+
+
+def codes(probe: MediaProbe) -> set[InputNoticeCode]:
+    return {notice.code for notice in probe.notices}
+
+
+def test_audio_only_is_stated_not_an_error(sample_audio_only: Path) -> None:
+    probe = probe_media(sample_audio_only, LIMITS)
+
+    assert probe.video is None
+    assert probe.video_streams == []
+    assert codes(probe) == {InputNoticeCode.AUDIO_ONLY}
+    assert "no poster" in probe.notices[0].message
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            VideoSource(frame_times=(0.0, 0.04, 0.08, 0.5, 0.54, 1.2, 1.24, 1.28, 2.0, 2.04)),
+            {InputNoticeCode.VARIABLE_FRAME_RATE},
+        ),
+        (VideoSource(interlaced=True), {InputNoticeCode.INTERLACED}),
+        (VideoSource(rotation=-90), {InputNoticeCode.ROTATED}),
+        (VideoSource(sample_aspect_ratio=Fraction(4, 3)), {InputNoticeCode.NON_SQUARE_PIXELS}),
+        (
+            VideoSource(pix_fmt="yuv420p10le", colour=(9, 16, 9)),
+            {InputNoticeCode.HIGH_BIT_DEPTH, InputNoticeCode.HDR},
+        ),
+        (VideoSource(pix_fmt="yuv444p"), {InputNoticeCode.UNUSUAL_PIXEL_FORMAT}),
+        (
+            VideoSource(
+                frame_times=tuple(index / 5 for index in range(5 * 24)),
+                declared_rate=5,
+                x264_options={"g": "1000", "sc_threshold": "0"},
+            ),
+            {InputNoticeCode.LONG_KEYFRAME_INTERVAL},
+        ),
+    ],
+    ids=["vfr", "interlaced", "rotated", "anamorphic", "hdr10", "yuv444p", "long-gop"],
+)
+def test_non_standard_input_is_named(
+    tmp_path: Path, spec: VideoSource, expected: set[InputNoticeCode]
+) -> None:
+    probe = probe_media(write_source(tmp_path / "source.mp4", spec), LIMITS)
+
+    assert codes(probe) == expected
+    assert all(len(notice.message) > 30 for notice in probe.notices)
+
+
+def test_hdr_and_interlacing_are_described(tmp_path: Path) -> None:
+    hdr = probe_media(
+        write_source(tmp_path / "hdr.mp4", VideoSource(pix_fmt="yuv420p10le", colour=(9, 16, 9))),
+        LIMITS,
+    ).video
+    interlaced = probe_media(
+        write_source(tmp_path / "tff.mp4", VideoSource(interlaced=True)), LIMITS
+    ).video
+
+    assert hdr is not None
+    assert (hdr.bit_depth, hdr.hdr, hdr.color_primaries, hdr.color_transfer, hdr.color_matrix) == (
+        10,
+        HdrFormat.PQ,
+        "bt2020",
+        "smpte2084",
+        "bt2020nc",
+    )
+    assert interlaced is not None
+    assert interlaced.field_order is FieldOrder.TOP_FIRST
+
+
+@pytest.mark.parametrize("codec", ["png", "mjpeg"])
+def test_a_still_image_is_refused_as_such(tmp_path: Path, codec: str) -> None:
+    image = make_still_image(tmp_path / "holiday.mp4", codec)
+
+    with pytest.raises(MediaError) as raised:
+        probe_media(image, LIMITS)
+
+    assert raised.value.error.code is JobErrorCode.NOT_MEDIA
+    assert "still image" in raised.value.error.message
+    assert raised.value.error.retriable is False
+
+
+def test_a_single_picture_in_a_video_container_is_refused(tmp_path: Path) -> None:
+    one_frame = write_source(
+        tmp_path / "one.mp4", VideoSource(frame_times=(0.0,), audio_layout=None)
+    )
+
+    with pytest.raises(MediaError) as raised:
+        probe_media(one_frame, LIMITS)
+
+    assert raised.value.error.code is JobErrorCode.NOT_MEDIA
+    assert "still image" in raised.value.error.message
+
+
+def test_two_programmes_with_distant_clocks_are_described_by_the_streams_used(
+    sample_video: Path, tmp_path: Path
+) -> None:
+    capture = make_two_programme_ts(sample_video, tmp_path / "capture.ts")
+
+    probe = probe_media(capture, LIMITS)
+
+    assert probe.duration_seconds == pytest.approx(2.0, abs=0.05)
+    assert len(probe.video_streams) == 2
+    assert len(probe.audio_streams) == 2
+    assert {InputNoticeCode.SEVERAL_VIDEO_STREAMS, InputNoticeCode.SEVERAL_AUDIO_STREAMS} <= codes(
+        probe
+    )
+
+
+def test_a_container_declaring_far_more_than_its_streams_is_noted() -> None:
+    notices = Notices()
+
+    notices.durations(declared=4 * 3600.0, used=8.0)
+    notices.durations(declared=8.5, used=8.0)
+
+    assert [notice["code"] for notice in notices.found] == ["duration_mismatch"]
+
+
+def test_the_duration_limit_applies_to_the_streams_used(sample_video: Path) -> None:
+    with pytest.raises(MediaError) as raised:
+        probe_media(sample_video, MediaLimits(max_duration_seconds=1.5))
+
+    assert raised.value.error.code is JobErrorCode.LIMIT_EXCEEDED
+
+
+def test_a_probe_stored_before_the_rich_model_still_validates() -> None:
+    stored = {
+        "container_format": "mov,mp4,m4a,3gp,3g2,mj2",
+        "duration_seconds": 2.0,
+        "size_bytes": 1000,
+        "bit_rate": 4000,
+        "video": {
+            "index": 0, "codec": "h264", "profile": "High", "width": 320, "height": 240,
+            "display_width": 320, "display_height": 240, "rotation": 0, "frame_rate": 25.0,
+            "pixel_format": "yuv420p", "bit_rate": 3000, "duration_seconds": 2.0,
+        },
+        "audio": None,
+        "stream_count": 1,
+    }  # fmt: skip
+
+    probe = MediaProbe.model_validate(stored)
+
+    assert probe.video is not None
+    assert probe.video.variable_frame_rate is False
+    assert (probe.video_streams, probe.notices) == ([], [])
+
+
+def test_the_command_line_prints_what_the_probe_validates(sample_video: Path) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "services.metadata.describe", str(sample_video)],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+
+    assert MediaProbe.model_validate(json.loads(printed)) == probe_media(sample_video, LIMITS)

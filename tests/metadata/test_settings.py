@@ -3,7 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from contracts.streams import METADATA
+from contracts.enums import JobKind
+from contracts.streams import WORKERS
 from services.metadata.settings import MetadataSettings
 
 
@@ -13,7 +14,8 @@ def test_defaults() -> None:
     assert settings.port == 8002
     assert settings.poster_max_width == 1280
     assert settings.poster_position == 0.1
-    assert settings.consumer_config(METADATA).max_deliver == settings.max_deliver
+    assert settings.drain_grace_seconds == 30
+    assert settings.consumer_config(WORKERS[JobKind.METADATA]).max_deliver == settings.max_deliver
 
 
 def test_environment_sets_the_worker_and_its_job_tuning(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -21,6 +23,7 @@ def test_environment_sets_the_worker_and_its_job_tuning(monkeypatch: pytest.Monk
     monkeypatch.setenv("ECHO_METADATA_POSTER_MAX_WIDTH", "640")
     monkeypatch.setenv("ECHO_METADATA_POSTER_POSITION", "0.25")
     monkeypatch.setenv("ECHO_METADATA_ACK_WAIT_SECONDS", "90")
+    monkeypatch.setenv("ECHO_METADATA_DRAIN_GRACE_SECONDS", "5")
     monkeypatch.setenv("ECHO_TRANSCODER_PORT", "1")  # another service's: ignored
 
     settings = MetadataSettings()
@@ -28,7 +31,8 @@ def test_environment_sets_the_worker_and_its_job_tuning(monkeypatch: pytest.Monk
     assert settings.port == 9102
     assert settings.poster_max_width == 640
     assert settings.poster_position == 0.25
-    assert settings.consumer_config(METADATA).ack_wait == 90
+    assert settings.drain_grace_seconds == 5
+    assert settings.consumer_config(WORKERS[JobKind.METADATA]).ack_wait == 90
 
 
 @pytest.mark.parametrize("position", ["1", "1.5", "-0.1"])

@@ -1,342 +1,189 @@
-"""The worker as deployed, in-process, against the real NATS server of the test session.
+"""The metadata worker as deployed against the real NATS server of the test session:
+in process for the job's messages, and as its own process for a clean stop.
 
-Events go in with nats-py exactly as the gateway's outbox relay sends them; what
-the worker reports is read back from the `ECHO_JOBS` stream.
+Commands go in with nats-py as the gateway sends them; what the worker reports is
+read back from `ECHO_JOBS` and the progress subjects.
 """
 
 import asyncio
-import contextlib
-import shutil
-import uuid
+import os
+import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from fractions import Fraction
 from pathlib import Path
-from typing import TypeVar
 
-import av
-import httpx
 import pytest
-from av.container import InputContainer
 from faststream.asgi import AsgiFastStream
+from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
-from nats.js.api import ConsumerInfo
-from nats.js.errors import NotFoundError
-from pydantic import TypeAdapter
 
-from contracts import subjects
-from contracts.enums import JobErrorCode, JobKind
-from contracts.events import (
-    JobCompletedEvent,
-    JobFailedEvent,
-    JobProgressEvent,
-    JobRef,
-    JobStartedEvent,
-    MetadataResult,
-    VideoUploadedEvent,
-    WorkerJobEvent,
-)
-from contracts.media import MediaProbe
-from contracts.streams import METADATA, VIDEOS
-from services.common.blobs import LocalBlobStore, source_key
-from services.common.bus import MSG_ID_HEADER
+from contracts.enums import JobErrorCode, JobKind, JobPhase
+from contracts.events import JobCompletedEvent, JobFailedEvent, JobStartedEvent, MetadataResult
+from services.common.blobs import LocalBlobStore
+from services.common.media import MediaLimits
 from services.common.settings import BlobSettings, BusSettings
 from services.devstack.servers import NatsServer
 from services.metadata.app import create_app
-from services.metadata.metrics import MetadataMetrics
+from services.metadata.probe import probe_media
 from services.metadata.settings import MetadataSettings
-from tests.metadata.test_poster import decode_jpeg
-from tests.support.bus import eventually, publish_upload, stored_job_events
+from tests.support.media import decode_fully
+from tests.support.workers import (
+    fresh_consumer,
+    http_get,
+    job_outcomes,
+    publish_command,
+    recorded_progress,
+    running,
+    settled,
+    stage_upload,
+    state_events,
+    terminal_events,
+    worker_process,
+)
 
-T = TypeVar("T")
-WAIT_SECONDS = 20.0
-EVENTS: TypeAdapter[WorkerJobEvent] = TypeAdapter(WorkerJobEvent)
-
-
-async def consumer(js: JetStreamContext) -> ConsumerInfo:
-    info: ConsumerInfo = await js.consumer_info(VIDEOS.name, METADATA.durable)
-    return info
-
-
-class Upload:
-    """One stored upload and the event announcing it."""
-
-    def __init__(self, blob_root: Path, source: Path, kinds: tuple[JobKind, ...]) -> None:
-        owner_id, video_id = uuid.uuid4(), uuid.uuid4()
-        self.store = LocalBlobStore(blob_root)
-        key = source_key(owner_id, video_id)
-        self.store.path(key).parent.mkdir(parents=True)
-        shutil.copyfile(source, self.store.path(key))
-        self.jobs = {kind: JobRef(job_id=uuid.uuid4(), kind=kind) for kind in kinds}
-        self.event = VideoUploadedEvent(
-            video_id=video_id,
-            owner_id=owner_id,
-            source=self.store.ref(key),
-            original_filename=source.name,
-            jobs=list(self.jobs.values()),
-        )
-
-    @property
-    def job_id(self) -> uuid.UUID:
-        return self.jobs[JobKind.METADATA].job_id
-
-    async def publish(self, js: JetStreamContext, msg_id: str | None = None) -> int:
-        """Publish as the outbox relay does; returns the stream sequence."""
-        return await publish_upload(js, self.event, msg_id or str(uuid.uuid4()))
-
-    async def ended(self, js: JetStreamContext) -> list[WorkerJobEvent] | None:
-        """This job's events once a terminal one is stored, else None."""
-        mine = [event for event in await stored_job_events(js) if event.job_id == self.job_id]
-        done = any(isinstance(event, JobCompletedEvent | JobFailedEvent) for event in mine)
-        return mine if done else None
-
-
-async def settled(js: JetStreamContext, sequence: int) -> ConsumerInfo | None:
-    """The consumer's state once it acknowledged everything up to `sequence`."""
-    info = await consumer(js)
-    if info.ack_floor is None or info.ack_floor.stream_seq is None:
-        return None
-    caught_up = info.ack_floor.stream_seq >= sequence and not info.num_ack_pending
-    return info if caught_up else None
-
-
-def independent_probe(path: Path) -> dict[str, object]:
-    """What plain PyAV says about a synthetic file (no rotation, square pixels)."""
-    with av.open(str(path)) as container:
-        assert isinstance(container, InputContainer)
-        video = container.streams.video[0]
-        audio = container.streams.audio[0]
-        assert container.duration is not None
-        assert video.average_rate is not None
-        return {
-            "container_format": container.format.name,
-            "duration_seconds": container.duration / 1e6,
-            "size_bytes": path.stat().st_size,
-            "bit_rate": container.bit_rate,
-            "stream_count": len(container.streams),
-            "video": (
-                video.codec_context.name,
-                video.codec_context.width,
-                video.codec_context.height,
-                float(Fraction(video.average_rate)),
-                video.codec_context.pix_fmt,
-            ),
-            "audio": (
-                audio.codec_context.name,
-                audio.codec_context.channels,
-                audio.codec_context.sample_rate,
-            ),
-        }
-
-
-def as_probed(probe: MediaProbe) -> dict[str, object]:
-    assert probe.video is not None
-    assert probe.audio is not None
-    return {
-        "container_format": probe.container_format,
-        "duration_seconds": probe.duration_seconds,
-        "size_bytes": probe.size_bytes,
-        "bit_rate": probe.bit_rate,
-        "stream_count": probe.stream_count,
-        "video": (
-            probe.video.codec,
-            probe.video.display_width,
-            probe.video.display_height,
-            probe.video.frame_rate,
-            probe.video.pixel_format,
-        ),
-        "audio": (probe.audio.codec, probe.audio.channels, probe.audio.sample_rate),
-    }
-
-
-@pytest.fixture
-def metrics() -> MetadataMetrics:
-    return MetadataMetrics()
+KIND = JobKind.METADATA
+STOP_SECONDS = 10.0
+"""An idle worker stops well within this (the pull it waits on lasts 5 s at most)."""
 
 
 @pytest.fixture
 async def worker(
-    jetstream: JetStreamContext, nats_server: NatsServer, blob_root: Path, metrics: MetadataMetrics
+    jetstream: JetStreamContext, nats_server: NatsServer, blob_root: Path
 ) -> AsyncIterator[AsgiFastStream]:
-    """The worker app started (streams declared, consumer bound), stopped after the test."""
-    # A fresh durable each test, so its delivery counters are this test's alone.
-    with contextlib.suppress(NotFoundError):
-        await jetstream.delete_consumer(VIDEOS.name, METADATA.durable)
+    """The worker started on a fresh consumer tuned for the test, stopped after it."""
+    settings = MetadataSettings(
+        ack_wait_seconds=10,
+        max_deliver=3,
+        progress_interval_seconds=0.05,
+        retry_base_delay_seconds=0.2,
+    )
+    await fresh_consumer(jetstream, KIND, settings)
     app = create_app(
-        MetadataSettings(
-            ack_wait_seconds=10,
-            max_deliver=3,
-            progress_interval_seconds=0.05,
-            retry_base_delay_seconds=0.2,
-        ),
-        bus=BusSettings(nats_url=nats_server.url),
-        blobs=BlobSettings(blob_root=blob_root),
-        metrics=metrics,
+        settings, BusSettings(nats_url=nats_server.url), BlobSettings(blob_root=blob_root)
     )
     async with running(app):
         yield app
 
 
-@asynccontextmanager
-async def running(app: AsgiFastStream) -> AsyncIterator[None]:
-    """Start and stop the app in one task of its own: its task group must not change task
-    between a fixture's setup and teardown, which pytest-asyncio runs apart."""
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def serve() -> None:
-        async with app.start_lifespan_context():
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(serve())
-    ready = asyncio.create_task(started.wait())
-    await asyncio.wait({task, ready}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-    if not started.is_set():
-        ready.cancel()
-        task.cancel()
-        await asyncio.gather(task, ready, return_exceptions=True)
-        raise AssertionError(f"the worker did not start: {task.exception() if task.done() else ''}")
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
-
-
-def outcomes(metrics: MetadataMetrics) -> dict[str, float]:
-    return {
-        sample.labels["outcome"]: sample.value
-        for family in metrics.jobs.collect()
-        for sample in family.samples
-        if sample.name.endswith("_total") and sample.value
-    }
-
-
-async def test_upload_is_probed_and_reported_started_then_completed(
+async def test_a_command_is_probed_and_reported_started_progress_completed(
     worker: AsgiFastStream,
     jetstream: JetStreamContext,
+    nats_client: NatsClient,
     blob_root: Path,
     sample_video: Path,
-    metrics: MetadataMetrics,
 ) -> None:
-    upload = Upload(blob_root, sample_video, (JobKind.TRANSCODE, JobKind.METADATA))
-    sequence = await upload.publish(jetstream)
+    store = LocalBlobStore(blob_root)
+    command = stage_upload(store, sample_video, KIND)
 
-    events = await eventually(lambda: upload.ended(jetstream), within=WAIT_SECONDS)
+    async with recorded_progress(nats_client) as progress:
+        sequence = await publish_command(jetstream, command)
+        events = await terminal_events(jetstream, command.job_id)
+        await settled(jetstream, KIND, sequence)
 
-    assert isinstance(events[0], JobStartedEvent)
-    assert isinstance(events[-1], JobCompletedEvent)
-    assert all(isinstance(event, JobProgressEvent) for event in events[1:-1])
-    assert all(event.kind is JobKind.METADATA and event.attempt == 1 for event in events)
-    assert all(event.video_id == upload.event.video_id for event in events)
-    result = events[-1].result
+    assert [type(e) for e in events] == [JobStartedEvent, JobCompletedEvent]
+    assert all(e.kind is KIND and e.attempt == 1 and e.delivery == 1 for e in events)
+    assert all(e.video_id == command.video_id for e in events)
+    phases = [p.phase for p in progress if p.job_id == command.job_id]
+    assert JobPhase.PROBING in phases or JobPhase.EXTRACTING in phases
+    completed = events[-1]
+    assert isinstance(completed, JobCompletedEvent)
+    result = completed.result
     assert isinstance(result, MetadataResult)
-    probed, expected = as_probed(result.probe), independent_probe(sample_video)
-    assert probed.pop("duration_seconds") == pytest.approx(expected.pop("duration_seconds"))
-    assert probed == expected
+    assert result.probe == probe_media(sample_video, MediaLimits())
     assert result.poster is not None
-    assert decode_jpeg(upload.store.path(result.poster.key).read_bytes()).shape == (240, 320, 3)
-    await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
-    assert outcomes(metrics) == {"completed": 1}
+    poster = decode_fully(store.path(result.poster.key))
+    assert (poster.video_codec, poster.width, poster.height) == ("mjpeg", 320, 240)
+    assert await job_outcomes(worker) == {"completed": 1}
 
 
 async def test_a_file_that_is_not_media_fails_once_without_retry(
-    worker: AsgiFastStream,
-    jetstream: JetStreamContext,
-    blob_root: Path,
-    sample_not_media: Path,
-    metrics: MetadataMetrics,
+    worker: AsgiFastStream, jetstream: JetStreamContext, blob_root: Path, sample_not_media: Path
 ) -> None:
-    upload = Upload(blob_root, sample_not_media, (JobKind.METADATA,))
-    sequence = await upload.publish(jetstream)
+    command = stage_upload(LocalBlobStore(blob_root), sample_not_media, KIND)
 
-    events = await eventually(lambda: upload.ended(jetstream), within=WAIT_SECONDS)
-    info = await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
+    sequence = await publish_command(jetstream, command)
+    events = await terminal_events(jetstream, command.job_id)
+    info = await settled(jetstream, KIND, sequence)
 
-    failed = [event for event in events if isinstance(event, JobFailedEvent)]
-    assert len(failed) == 1
-    assert not any(isinstance(event, JobCompletedEvent) for event in events)
-    assert failed[0].error.code is JobErrorCode.NOT_MEDIA
-    assert failed[0].error.retriable is False
-    assert "not a video" in failed[0].error.message
+    assert [type(e) for e in events] == [JobStartedEvent, JobFailedEvent]
+    failed = events[-1]
+    assert isinstance(failed, JobFailedEvent)
+    assert failed.error.code is JobErrorCode.NOT_MEDIA
+    assert failed.error.retriable is False
+    assert "not a video" in failed.error.message
     assert info.delivered is not None
     assert info.delivered.consumer_seq == 1
     assert info.num_redelivered == 0
-    assert outcomes(metrics) == {"failed": 1}
+    assert await job_outcomes(worker) == {"failed": 1}
 
 
-async def test_the_same_job_delivered_twice_completes_once(
-    worker: AsgiFastStream,
-    jetstream: JetStreamContext,
-    blob_root: Path,
-    sample_video: Path,
-    metrics: MetadataMetrics,
+async def test_the_same_command_delivered_twice_is_reported_once(
+    worker: AsgiFastStream, jetstream: JetStreamContext, blob_root: Path, sample_video: Path
 ) -> None:
-    upload = Upload(blob_root, sample_video, (JobKind.METADATA,))
-    await upload.publish(jetstream, msg_id="outbox-1")
-    # A relay retry with the same id is dropped by the stream itself...
-    duplicate = await jetstream.publish(
-        subjects.VIDEO_UPLOADED,
-        upload.event.model_dump_json().encode(),
-        headers={MSG_ID_HEADER: "outbox-1"},
-    )
-    assert duplicate.duplicate
-    # ...and one past the duplicate window reaches the worker a second time.
-    sequence = await upload.publish(jetstream, msg_id="outbox-1-again")
+    command = stage_upload(LocalBlobStore(blob_root), sample_video, KIND)
+    # A gateway retry with the same id is dropped by the stream itself...
+    await publish_command(jetstream, command)
+    duplicate = await publish_command(jetstream, command)
+    # ...and one with another id (past the duplicate window) reaches the worker again.
+    sequence = await publish_command(jetstream, command, msg_id=f"{command.event_id}:again")
 
-    await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
+    await settled(jetstream, KIND, sequence)
 
-    events = [e for e in await stored_job_events(jetstream) if e.job_id == upload.job_id]
-    completed = [event for event in events if isinstance(event, JobCompletedEvent)]
-    assert len(completed) == 1
-    assert not any(isinstance(event, JobFailedEvent) for event in events)
-    assert outcomes(metrics) == {"completed": 2}
+    assert duplicate < sequence
+    events = await state_events(jetstream, command.job_id)
+    assert [type(e) for e in events] == [JobStartedEvent, JobCompletedEvent]
+    assert await job_outcomes(worker) == {"completed": 2}
 
 
-async def test_an_event_without_a_metadata_job_is_acked_and_ignored(
-    worker: AsgiFastStream,
-    jetstream: JetStreamContext,
-    blob_root: Path,
-    sample_video: Path,
-    metrics: MetadataMetrics,
-) -> None:
-    upload = Upload(blob_root, sample_video, (JobKind.TRANSCODE,))
-    sequence = await upload.publish(jetstream)
-
-    info = await eventually(lambda: settled(jetstream, sequence), within=WAIT_SECONDS)
-
-    assert info.num_redelivered == 0
-    assert await stored_job_events(jetstream) == []
-    assert outcomes(metrics) == {"ignored": 1}
-
-
-async def test_health_readiness_and_metrics_answer(worker: AsgiFastStream) -> None:
-    transport = httpx.ASGITransport(app=worker)
-    async with httpx.AsyncClient(transport=transport, base_url="http://metadata") as client:
-        health = await client.get("/healthz")
-        ready = await client.get("/readyz")
-        metrics = await client.get("/metrics")
+async def test_health_readiness_metrics_and_asyncapi_answer(worker: AsgiFastStream) -> None:
+    health = await http_get(worker, "/healthz")
+    ready = await http_get(worker, "/readyz")
+    metrics = await http_get(worker, "/metrics")
+    asyncapi = await http_get(worker, "/asyncapi")
 
     assert health.status_code == 200
     assert health.json() == {"status": "ok", "service": "metadata", "checks": {}}
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"nats": True, "blobs": True}
+    assert ready.json()["checks"] == {"nats": True, "blob_storage": True}
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
-    assert 'echo_metadata_jobs_total{outcome="completed"}' in metrics.text
-    assert "echo_metadata_probe_seconds_bucket" in metrics.text
+    assert 'echo_jobs_total{kind="metadata",outcome="completed"} 0.0' in metrics.text
+    assert "# TYPE echo_job_duration_seconds histogram" in metrics.text
+    assert asyncapi.status_code == 200
+    assert "Echo metadata worker" in asyncapi.text
 
 
-async def test_not_ready_without_a_broker_or_blob_root(tmp_path: Path) -> None:
+async def test_not_ready_without_a_broker_or_blob_storage(tmp_path: Path) -> None:
     app = create_app(
         MetadataSettings(),
-        bus=BusSettings(nats_url="nats://127.0.0.1:1"),
-        blobs=BlobSettings(blob_root=tmp_path / "missing"),
+        BusSettings(nats_url="nats://127.0.0.1:1"),
+        BlobSettings(blob_root=tmp_path / "missing"),
     )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://metadata") as client:
-        ready = await client.get("/readyz")
+
+    ready = await http_get(app, "/readyz")
 
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
-    assert ready.json()["checks"] == {"nats": False, "blobs": False}
+    assert ready.json()["checks"] == {"nats": False, "blob_storage": False}
+
+
+async def test_the_worker_process_stops_promptly_and_cleanly_on_sigterm(
+    jetstream: JetStreamContext, nats_server: NatsServer, blob_root: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "ECHO_NATS_URL": nats_server.url,
+        "ECHO_BLOB_ROOT": str(blob_root),
+        "ECHO_METADATA_PORT": "0",
+    }
+    log = tmp_path / "metadata.log"
+
+    async with worker_process("services.metadata", env, log) as process:
+        while "Application startup complete" not in log.read_text():
+            assert process.returncode is None, log.read_text()
+            await asyncio.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), STOP_SECONDS)
+
+    output = log.read_text()
+    assert "Application shutdown complete" in output
+    assert "Traceback" not in output

@@ -1,4 +1,4 @@
-"""A notifier per test, on the session's real NATS with emptied streams."""
+"""A notifier per test, on the session's real NATS with Echo's streams declared and emptied."""
 
 from collections.abc import AsyncIterator
 
@@ -6,7 +6,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from services.devstack.servers import NatsServer
-from tests.notifier.harness import RunningNotifier, run_notifier
+from tests.support.notifier import RunningNotifier, run_notifier
 
 
 @pytest.fixture

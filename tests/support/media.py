@@ -1,15 +1,41 @@
 """Synthetic test media with known properties, and checkers that decode real output.
 
 Generated with PyAV so the suite needs no sample files and no ffmpeg CLI.
+`make_media` writes plain H.264/AAC; `write_source` adds what phones, cameras
+and broadcasts produce: rotation (display matrix), non-square pixels,
+interlacing, variable frame rate, other pixel formats, surround sound,
+timestamps far from zero. The real corpus, when present, is `corpus_files()`.
 """
 
-from dataclasses import dataclass
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 from av.container import InputContainer, OutputContainer
+from av.video.stream import VideoStream
+
+SHARED_MEDIA_DIR = Path(__file__).resolve().parents[3] / "shared" / "media"
+"""The shared corpus of real files; absent in a lone clone."""
+MANIFEST = SHARED_MEDIA_DIR / "MANIFEST.md"
+"""Where the corpus describes each of its files, one table row each."""
+CORPUS_MARKS = (
+    pytest.mark.corpus,
+    pytest.mark.skipif(not MANIFEST.exists(), reason="no shared media corpus here"),
+)
+"""A corpus test's marks: selected by `-m corpus`, skipped where the corpus is absent."""
+
+
+def corpus_files() -> list[str]:
+    """Names of the corpus files in `MANIFEST.md` order; none where the corpus is absent."""
+    if not MANIFEST.exists():
+        return []
+    return re.findall(r"^\| \d+ \| `([^`]+)` \|", MANIFEST.read_text(), flags=re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -52,27 +78,12 @@ def make_media(path: Path, spec: MediaSpec = MediaSpec()) -> Path:
                 frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
                 frame.pts = index
                 frame.time_base = Fraction(1, spec.fps)
-                for packet in video_stream.encode(frame):
-                    container.mux(packet)
-            for packet in video_stream.encode(None):
-                container.mux(packet)
+                container.mux(video_stream.encode(frame))
+            container.mux(video_stream.encode(None))
         if audio_stream is not None:
-            samples_total = round(spec.duration_seconds * spec.sample_rate)
-            chunk = 1024
-            for start in range(0, samples_total, chunk):
-                count = min(chunk, samples_total - start)
-                t = (np.arange(start, start + count) / spec.sample_rate).astype(np.float32)
-                tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-                audio_frame = av.AudioFrame.from_ndarray(
-                    np.vstack([tone, tone]), format="fltp", layout="stereo"
-                )
-                audio_frame.sample_rate = spec.sample_rate
-                audio_frame.pts = start
-                audio_frame.time_base = Fraction(1, spec.sample_rate)
-                for packet in audio_stream.encode(audio_frame):
-                    container.mux(packet)
-            for packet in audio_stream.encode(None):
-                container.mux(packet)
+            _write_tone(
+                container, audio_stream, start=0, end=spec.duration_seconds, layout="stereo"
+            )
     return path
 
 
@@ -154,3 +165,245 @@ def decode_fully(path: Path) -> DecodedMedia:
             video_codec=video.codec_context.name if video else None,
             audio_codec=audio.codec_context.name if audio else None,
         )
+
+
+@dataclass(frozen=True)
+class VideoSource:
+    """What `write_source` puts in a file."""
+
+    width: int = 320
+    height: int = 240
+    frame_times: tuple[float, ...] = tuple(index / 25 for index in range(50))
+    """Presentation time of each frame, in seconds (uneven spacing makes it VFR)."""
+    last_frame_seconds: float = 1 / 25
+    time_base: Fraction = Fraction(1, 1000)
+    declared_rate: int = 25
+    """Frame rate the stream header states. 1000 mimics real Matroska and FLV files, whose
+    header gives their millisecond time base, so the real rate must be measured."""
+    pix_fmt: str = "yuv420p"
+    rotation: int | None = None
+    """Display-matrix angle (`VideoFrame.rotation`'s sign: -90 is shown turned clockwise)."""
+    sample_aspect_ratio: Fraction | None = None
+    """Pixel shape declared by the codec and the container (anamorphic when not 1)."""
+    interlaced: bool = False
+    """Encode interlaced, top field first: the stream's field order and every frame say so."""
+    top_stripe: bool = False
+    """Paint the top eighth of every stored picture white, to see where it ends up."""
+    audio_layout: str | None = "stereo"
+    audio_rate: int = 44_100
+    container_format: str = "mp4"
+    x264_options: dict[str, str] = field(default_factory=dict)
+    colour: tuple[int, int, int] | None = None
+    """FFmpeg's numbers for (primaries, transfer, matrix) to declare, e.g. (9, 16, 9) for HDR10."""
+
+    @property
+    def duration(self) -> float:
+        return self.frame_times[-1] + self.last_frame_seconds
+
+
+def write_source(path: Path, spec: VideoSource) -> Path:
+    """Write an H.264 (+ AAC) file whose frames sit exactly at `spec.frame_times`."""
+    with av.open(str(path), mode="w", format=spec.container_format) as container:
+        assert isinstance(container, OutputContainer)
+        video = container.add_stream("libx264", rate=spec.declared_rate)
+        video.width, video.height = spec.width, spec.height
+        video.pix_fmt = spec.pix_fmt
+        video.codec_context.time_base = spec.time_base
+        options: dict[str, object] = {"preset": "ultrafast", "bf": "0", **spec.x264_options}
+        if spec.interlaced:
+            options |= {"flags": "+ildct+ilme", "x264-params": "tff=1"}
+        video.options = options
+        if spec.rotation is not None:
+            video.set_display_rotation(spec.rotation)
+        if spec.sample_aspect_ratio is not None:
+            video.sample_aspect_ratio = spec.sample_aspect_ratio
+        if spec.colour is not None:
+            context = video.codec_context
+            context.color_primaries, context.color_trc, context.colorspace = spec.colour
+        audio = None
+        if spec.audio_layout is not None:
+            audio = container.add_stream("aac", rate=spec.audio_rate)
+            audio.layout = spec.audio_layout
+        pattern_x = np.arange(spec.width, dtype=np.uint16)
+        for index, seconds in enumerate(spec.frame_times):
+            red = ((pattern_x + index * 4) % 256).astype(np.uint8)
+            rgb = np.zeros((spec.height, spec.width, 3), dtype=np.uint8)
+            rgb[:, :, 0] = red
+            rgb[:, :, 1] = (index * 8) % 256
+            if spec.top_stripe:
+                rgb[:, :, :] = 0
+                rgb[: spec.height // 8, :, :] = 255
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = round(seconds / spec.time_base)
+            frame.time_base = spec.time_base
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+        if audio is not None:
+            _write_tone(
+                container,
+                audio,
+                start=spec.frame_times[0],
+                end=spec.duration,
+                layout=spec.audio_layout or "stereo",
+            )
+    return path
+
+
+def _write_tone(
+    container: OutputContainer,
+    audio: av.audio.stream.AudioStream,
+    *,
+    start: float,
+    end: float,
+    layout: str,
+) -> None:
+    """Encode a 440 Hz tone from `start` to `end` seconds on every channel of `layout`."""
+    rate = audio.codec_context.sample_rate
+    channels = len(av.AudioLayout(layout).channels)
+    first = round(start * rate)
+    total = round(end * rate) - first
+    for offset in range(0, total, 1024):
+        count = min(1024, total - offset)
+        t = np.arange(offset, offset + count, dtype=np.float32) / rate
+        tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(
+            np.vstack([tone] * channels), format="fltp", layout=layout
+        )
+        frame.sample_rate = rate
+        frame.pts = first + offset
+        frame.time_base = Fraction(1, rate)
+        container.mux(audio.encode(frame))
+    container.mux(audio.encode(None))
+
+
+def first_frame(path: Path) -> av.VideoFrame:
+    """The first decoded picture of a file."""
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        return next(container.decode(video=0))
+
+
+def frame_times(path: Path) -> list[float]:
+    """Presentation time of every decoded picture, in seconds."""
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        return [float(frame.time) for frame in container.decode(video=0)]
+
+
+def audio_layout(path: Path) -> tuple[str, int]:
+    """Channel layout and sample rate of the first audio stream."""
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        context = container.streams.audio[0].codec_context
+        return context.layout.name, context.sample_rate
+
+
+def make_fade_in(
+    path: Path,
+    *,
+    black_seconds: float = 4.0,
+    fade_seconds: float = 2.0,
+    total_seconds: float = 10.0,
+    fps: int = 10,
+    size: tuple[int, int] = (160, 120),
+) -> Path:
+    """An H.264 MP4 that is black for `black_seconds`, fades in over `fade_seconds`, then
+    shows a sharp moving checkerboard; a keyframe every second."""
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width]
+    with av.open(str(path), mode="w") as container:
+        assert isinstance(container, OutputContainer)
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"preset": "ultrafast", "g": str(fps), "sc_threshold": "0"}
+        for index in range(round(total_seconds * fps)):
+            seconds = index / fps
+            level = min(max((seconds - black_seconds) / fade_seconds, 0.0), 1.0)
+            board = (((x + index) // 8 + y // 8) % 2 * 200 + 30).astype(np.float32)
+            grey = (board * level).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(np.dstack([grey] * 3), format="rgb24")
+            frame.pts = index
+            frame.time_base = Fraction(1, fps)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+def make_still_image(path: Path, codec: str = "png") -> Path:
+    """A single 64x48 picture as a PNG (`png`) or JPEG (`mjpeg`) file."""
+    pixels = np.zeros((48, 64, 3), dtype=np.uint8)
+    pixels[:, :, 0] = np.arange(64, dtype=np.uint8) * 4
+    with av.open(str(path), mode="w", format="image2") as container:
+        assert isinstance(container, OutputContainer)
+        stream = container.add_stream(codec, rate=1)
+        assert isinstance(stream, VideoStream)
+        stream.width, stream.height = 64, 48
+        stream.pix_fmt = "rgb24" if codec == "png" else "yuvj420p"
+        frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+# Storyboards: the WebVTT parsed and checked against its sprite.
+
+_TIME = r"(\d{2}):(\d{2}):(\d{2})\.(\d{3})"
+_CUE = re.compile(rf"^{_TIME} --> {_TIME}\n([^#\n]+)#xywh=(\d+),(\d+),(\d+),(\d+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    image: str
+    rect: tuple[int, int, int, int]
+
+
+def _seconds(h: str, m: str, s: str, ms: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    """Every cue of a storyboard VTT; fails unless the whole text is header and such cues."""
+    assert text.startswith("WEBVTT\n\n")
+    cues = [
+        Cue(
+            _seconds(*m.groups()[0:4]),
+            _seconds(*m.groups()[4:8]),
+            m[9],
+            (int(m[10]), int(m[11]), int(m[12]), int(m[13])),
+        )
+        for m in _CUE.finditer(text)
+    ]
+    blocks = [block for block in text.split("\n\n")[1:] if block.strip()]
+    assert len(blocks) == len(cues), "a block is not a storyboard cue"
+    return cues
+
+
+def sprite_size(path: Path) -> tuple[int, int]:
+    """Width and height of a sprite JPEG, decoded."""
+    with av.open(io.BytesIO(path.read_bytes())) as container:
+        assert isinstance(container, InputContainer)
+        frame = next(container.decode(video=0))
+    return frame.width, frame.height
+
+
+def check_storyboard(vtt: Path, sprite: Path, duration: float) -> list[Cue]:
+    """The VTT parses, its cues cover [0, duration] in order without gaps, and every
+    rectangle lies inside the sprite, which it names."""
+    cues = parse_vtt(vtt.read_text())
+    assert cues
+    width, height = sprite_size(sprite)
+    assert cues[0].start == 0
+    assert abs(cues[-1].end - duration) <= 0.002
+    for previous, cue in itertools.pairwise(cues):
+        assert cue.start == previous.end
+    for cue in cues:
+        x, y, w, h = cue.rect
+        assert cue.end > cue.start
+        assert cue.image == sprite.name
+        assert w > 0
+        assert h > 0
+        assert x + w <= width
+        assert y + h <= height
+    return cues

@@ -10,7 +10,6 @@ yuv420p, no larger than 720p, lasting as long as the source's audio and video
 declares, except where `EXPLAINED` says why not.
 """
 
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -23,18 +22,18 @@ from services.common.blobs import LocalBlobStore
 from services.common.media import MediaError
 from services.transcoder.encoding import EncodeOptions
 from services.transcoder.pipeline import transcode
-from tests.conftest import SHARED_MEDIA_DIR
-from tests.support.media import decode_fully
-from tests.transcoder.media import first_frame
+from tests.support.media import (
+    CORPUS_MARKS,
+    SHARED_MEDIA_DIR,
+    corpus_files,
+    decode_fully,
+    first_frame,
+)
 from tests.transcoder.support import job_context, partial_files, upload
 
-MANIFEST = SHARED_MEDIA_DIR / "MANIFEST.md"
 TOLERANCE_SECONDS = 0.1
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not MANIFEST.exists(), reason="no shared media corpus here"),
-]
+pytestmark = list(CORPUS_MARKS)
 
 FAILS = {
     "broken_not_a_video_text_named.mp4": JobErrorCode.NOT_MEDIA,
@@ -59,12 +58,6 @@ SIZES = {
     "mts_h264_1080i50_ac3_pgs_sony_a7m3_camera.mts": (1280, 720),
     "ts_mpeg2_1080i_422_dts51_mp2_two_audio_hdmv.ts": (1280, 720),
 }
-
-
-def corpus_files() -> list[str]:
-    if not MANIFEST.exists():
-        return []
-    return re.findall(r"^\| \d+ \| `([^`]+)` \|", MANIFEST.read_text(), flags=re.MULTILINE)
 
 
 def source_span(path: Path) -> tuple[float, float | None]:

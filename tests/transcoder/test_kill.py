@@ -1,132 +1,108 @@
-"""A worker process killed mid-transcode: the job is redelivered and finished exactly once."""
+"""A worker process stopped mid-transcode: the job is redelivered and finished exactly once.
+
+SIGKILL: nothing is handed back; JetStream redelivers after the ack wait, and the
+next attempt removes the staged file the dead one left. SIGTERM: the job outlasts
+the drain grace, is stopped, cleans up, and is handed back with a NAK, so the next
+worker takes it at once; the stop itself is clean (no traceback).
+"""
 
 import asyncio
 import os
 import signal
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
 from contracts.enums import JobKind
-from contracts.events import (
-    JobCompletedEvent,
-    JobFailedEvent,
-    JobProgressEvent,
-    JobStartedEvent,
-    TranscodeResult,
-)
+from contracts.events import JobCompletedEvent, JobFailedEvent, TranscodeResult
 from services.common.blobs import LocalBlobStore
+from services.common.bus import ConsumerTuning
 from services.devstack.servers import NatsServer
-from tests.support.bus import eventually, publish_upload, stored_job_events
+from tests.support.bus import eventually
 from tests.support.media import decode_fully
-from tests.transcoder.support import (
-    partial_files,
-    upload,
+from tests.support.workers import (
+    fresh_consumer,
+    publish_command,
+    recorded_progress,
+    settled,
+    state_events,
+    worker_process,
 )
+from tests.transcoder.support import partial_files, upload
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@asynccontextmanager
-async def worker_process(
-    env: dict[str, str], log: Path
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m services.transcoder`, stopped (SIGTERM, then SIGKILL) when the block ends."""
-    with log.open("ab") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "services.transcoder",
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=output,
-            stderr=output,
-        )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+KIND = JobKind.TRANSCODE
+HANDBACK_SECONDS = 30.0
+"""A handed-back job restarts well within this; far below the stopped case's ack wait."""
 
 
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "stopped"])
+@pytest.mark.parametrize(
+    ("stop", "ack_wait"),
+    [(signal.SIGKILL, 3.0), (signal.SIGTERM, 120.0)],
+    ids=["killed", "stopped"],
+)
 async def test_interrupted_job_completes_once_on_the_next_worker(
-    clean_bus: JetStreamContext,
+    jetstream: JetStreamContext,
+    nats_client: NatsClient,
     nats_server: NatsServer,
     blob_root: Path,
     sample_long_video: Path,
     tmp_path: Path,
     stop: signal.Signals,
+    ack_wait: float,
 ) -> None:
-    """SIGKILL: the staged file stays behind until the next attempt removes it. SIGTERM: the
-    job outlasts the grace period, is cancelled and handed back without an ack, and its
-    staged file is removed on the way out."""
+    await fresh_consumer(jetstream, KIND, ConsumerTuning(ack_wait_seconds=ack_wait))
     store = LocalBlobStore(blob_root)
-    event = upload(store, sample_long_video)
-    job = event.job_of_kind(JobKind.TRANSCODE)
-    assert job is not None
+    command = upload(store, sample_long_video)
     env = {
         **os.environ,
         "ECHO_NATS_URL": nats_server.url,
         "ECHO_BLOB_ROOT": str(blob_root),
         "ECHO_TRANSCODER_PORT": "0",
-        "ECHO_TRANSCODER_ACK_WAIT_SECONDS": "3",
+        "ECHO_TRANSCODER_ACK_WAIT_SECONDS": str(ack_wait),
         "ECHO_TRANSCODER_PROGRESS_INTERVAL_SECONDS": "0.2",
     }
-    # The first worker is made slow so it is surely still encoding when it dies.
+    # The first worker is made slow so it is surely still encoding when it stops.
     slow = env | {
         "ECHO_TRANSCODER_PRESET": "veryslow",
         "ECHO_TRANSCODER_ENCODER_THREADS": "1",
-        "ECHO_TRANSCODER_GRACEFUL_TIMEOUT_SECONDS": "0.5",
+        "ECHO_TRANSCODER_DRAIN_GRACE_SECONDS": "0.5",
     }
     fast = env | {"ECHO_TRANSCODER_PRESET": "ultrafast"}
-    log = tmp_path / "workers.log"
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
 
-    async with worker_process(slow, log) as first:
-        await publish_upload(clean_bus, event)
-        await eventually(lambda: _encoding_underway(clean_bus), within=60)
-        first.send_signal(stop)
-        await asyncio.wait_for(first.wait(), timeout=15)
-    if stop is signal.SIGKILL:
-        assert partial_files(blob_root), "the killed worker should have left its staged file"
-    else:
-        assert partial_files(blob_root) == []
+    async with recorded_progress(nats_client) as progress:
+        async with worker_process("services.transcoder", slow, first_log) as first:
+            sequence = await publish_command(jetstream, command)
 
-    async with worker_process(fast, log):
-        await eventually(lambda: _completed(clean_bus), within=60)
-        await eventually(lambda: _acked(clean_bus), within=30)
+            async def encoding() -> bool:
+                return any(p.progress > 0 for p in progress if p.job_id == command.job_id)
 
-    events = [e for e in await stored_job_events(clean_bus) if e.job_id == job.job_id]
+            await eventually(encoding, within=60, what="the first worker to be encoding")
+            first.send_signal(stop)
+            await asyncio.wait_for(first.wait(), timeout=20)
+        if stop is signal.SIGKILL:
+            assert partial_files(blob_root), "the killed worker should have left its staged file"
+        else:
+            log = first_log.read_text()
+            assert "Application shutdown complete" in log
+            assert "Traceback" not in log
+            assert partial_files(blob_root) == []
+
+        async with worker_process("services.transcoder", fast, second_log):
+            # Within the ack wait of the stopped case: only a NAK can bring the job back.
+            await asyncio.wait_for(settled(jetstream, KIND, sequence), HANDBACK_SECONDS)
+
+    events = await state_events(jetstream, command.job_id)
+    assert not any(isinstance(e, JobFailedEvent) for e in events)
     completed = [e for e in events if isinstance(e, JobCompletedEvent)]
     assert len(completed) == 1
-    assert not any(isinstance(e, JobFailedEvent) for e in events)
-    assert sorted({e.attempt for e in events if isinstance(e, JobStartedEvent)}) == [1, 2]
+    assert completed[0].delivery == 2
+    assert completed[0].attempt == 1
     result = completed[0].result
     assert isinstance(result, TranscodeResult)
     decoded = decode_fully(store.path(result.renditions[0].file.key))
     assert abs(decoded.duration_seconds - 20.0) < 0.1
     assert decoded.video_frames == 500
     assert partial_files(blob_root) == []
-
-
-async def _encoding_underway(js: JetStreamContext) -> bool:
-    events = await stored_job_events(js)
-    return any(isinstance(e, JobProgressEvent) and e.percent > 0 for e in events)
-
-
-async def _completed(js: JetStreamContext) -> bool:
-    return any(isinstance(e, JobCompletedEvent) for e in await stored_job_events(js))
-
-
-async def _acked(js: JetStreamContext) -> bool:
-    info = await js.consumer_info("ECHO_VIDEOS", "transcoder")
-    return bool(info.num_ack_pending == 0 and info.num_pending == 0)

@@ -8,7 +8,7 @@ import av
 import pytest
 from av.container import OutputContainer
 
-from contracts.enums import JobErrorCode, JobKind, RenditionKind
+from contracts.enums import JobErrorCode, JobKind, JobPhase, RenditionKind
 from contracts.events import TranscodeResult
 from contracts.media import Rendition
 from services.common.blobs import LocalBlobStore, output_key
@@ -17,12 +17,16 @@ from services.common.worker import JobCancelledError
 from services.transcoder.encoding import EncodeOptions
 from services.transcoder.pipeline import transcode
 from services.transcoder.progress import ProgressMeter
-from tests.support.media import MediaSpec, decode_fully, make_faststart, make_media, make_truncated
-from tests.transcoder.media import (
+from tests.support.media import (
+    MediaSpec,
     VideoSource,
     audio_layout,
+    decode_fully,
     first_frame,
     frame_times,
+    make_faststart,
+    make_media,
+    make_truncated,
     write_source,
 )
 from tests.transcoder.support import Reports, job_context, partial_files, upload
@@ -87,6 +91,7 @@ def test_plain_video_becomes_an_h264_aac_mp4_of_the_same_length(
     assert percents[0] == 0
     assert percents == sorted(percents)
     assert 0 < percents[-1] <= 100
+    assert reports.phases == [JobPhase.PROBING, JobPhase.TRANSCODING, JobPhase.PACKAGING]
 
 
 def test_output_is_fast_start(store: LocalBlobStore, sample_video: Path) -> None:
@@ -365,8 +370,10 @@ def test_partial_output_of_a_killed_attempt_is_removed(
 
 def test_progress_estimates_time_left_from_the_speed_so_far() -> None:
     now = [100.0]
-    reports = Reports()
-    meter = ProgressMeter(reports, duration=60.0, clock=lambda: now[0])
+    items: list[tuple[float, float | None]] = []
+    meter = ProgressMeter(
+        lambda percent, eta: items.append((percent, eta)), duration=60.0, clock=lambda: now[0]
+    )
 
     meter.update(0, force=True)
     now[0] += 0.5
@@ -376,7 +383,7 @@ def test_progress_estimates_time_left_from_the_speed_so_far() -> None:
     now[0] += 1.45
     meter.update(12)  # 20 % in 2 s: 8 s left
 
-    assert reports.items == [
+    assert items == [
         (0.0, None),
         (pytest.approx(4.95), None),
         (pytest.approx(19.8), pytest.approx(8.0)),
@@ -384,11 +391,13 @@ def test_progress_estimates_time_left_from_the_speed_so_far() -> None:
 
 
 def test_progress_without_a_known_duration_reports_nothing() -> None:
-    reports = Reports()
+    items: list[tuple[float, float | None]] = []
 
-    ProgressMeter(reports, duration=None).update(5, force=True)
+    ProgressMeter(lambda percent, eta: items.append((percent, eta)), duration=None).update(
+        5, force=True
+    )
 
-    assert reports.items == []
+    assert items == []
 
 
 def test_codec_outside_the_whitelist_is_refused(store: LocalBlobStore, tmp_path: Path) -> None:

@@ -1,0 +1,173 @@
+"""A job's outputs, staged by its work and made visible by the kit, or removed.
+
+The work writes each output to a hidden `.partial` file beside its target. Nothing is
+renamed into place until the kit has checked, after the work returned, that the job was
+not cancelled meanwhile; so a cancelled job never leaves a visible output, and a failed,
+handed-back or cancelled one leaves no partial file either.
+
+Staging never re-creates a deleted video: it creates folders only below the video's own
+folder (which holds the upload), and refuses to write when that folder is gone.
+"""
+
+import contextlib
+import hashlib
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from contracts.enums import JobErrorCode
+from contracts.events import JobRequestedCommand
+from services.common.blobs import LocalBlobStore, source_key
+from services.common.media import MediaError
+
+logger = logging.getLogger(__name__)
+
+PARTIAL_SUFFIX = ".partial"
+
+
+@dataclass
+class StagedWriter:
+    """An open staged blob; `write` streams bytes and tracks size and digest."""
+
+    file: BinaryIO
+    size_bytes: int = 0
+    _digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        self._digest.update(chunk)
+        self.size_bytes += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
+class StagedOutputs:
+    """The outputs one delivery of a job staged; thread-safe (work thread and loop).
+
+    `deferred` (the kit's runs): staged files wait for `commit`. Otherwise (a work
+    function called on its own, in a benchmark or a test) each one is put in place as
+    soon as it is written in full.
+    """
+
+    def __init__(
+        self,
+        store: LocalBlobStore,
+        command: JobRequestedCommand,
+        check_cancelled: Callable[[], None],
+        *,
+        deferred: bool,
+    ) -> None:
+        self._store = store
+        self._deferred = deferred
+        self._check_cancelled = check_cancelled
+        self._video_folder = store.path(source_key(command.owner_id, command.video_id)).parent
+        self._lock = threading.Lock()
+        self._closed = False
+        self._staged: dict[Path, Path] = {}
+        """Staged file -> its target, once its writer finished cleanly."""
+        self._open: set[Path] = set()
+        self._created: list[Path] = []
+        self._folders: set[Path] = set()
+
+    @contextlib.contextmanager
+    def staged_file(self, key: str) -> Iterator[Path]:
+        """A hidden path to write `key` to with any library. It becomes `key` only when
+        the kit commits the job's outputs; it is removed if the block raises."""
+        target = self._store.path(key)
+        temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
+        with self._lock:
+            self._check_cancelled()
+            if self._closed:
+                raise RuntimeError("the job's outputs were already committed or discarded")
+            self._make_folder(target.parent)
+            self._folders.add(target.parent)
+            self._open.add(temp)
+        try:
+            yield temp
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        finally:
+            with self._lock:
+                self._open.discard(temp)
+        with self._lock:
+            if self._closed:  # discarded while the work was still writing it
+                temp.unlink(missing_ok=True)
+                self._check_cancelled()
+                raise RuntimeError("the job's outputs were discarded while being written")
+            if self._deferred:
+                self._staged[temp] = target
+            else:
+                os.replace(temp, target)
+
+    @contextlib.contextmanager
+    def writer(self, key: str) -> Iterator[StagedWriter]:
+        """Stream `key`'s bytes into a staged file, synced to disk when the block ends."""
+        with self.staged_file(key) as temp, temp.open("wb") as file:
+            writer = StagedWriter(file)
+            yield writer
+            file.flush()
+            os.fsync(file.fileno())
+
+    def commit(self) -> None:
+        """Rename every staged output into place (the job is reported completed next)."""
+        with self._lock:
+            self._closed = True
+            staged, self._staged = self._staged, {}
+        for temp, target in staged.items():
+            os.replace(temp, target)
+
+    def discard(self, *, video_deleted: bool = False) -> None:
+        """Remove every staged or half-written file, and the folders staging created if
+        they are empty. With `video_deleted`, also every empty folder it wrote in, up to
+        the video's own: a deletion that raced with staging leaves nothing behind.
+        Idempotent; never creates anything."""
+        with self._lock:
+            self._closed = True
+            doomed = [*self._staged, *self._open]
+            self._staged = {}
+            folders = list(reversed(self._created))
+            if video_deleted:
+                folders += self._upward(self._folders)
+        for temp in doomed:
+            temp.unlink(missing_ok=True)
+        for folder in folders:
+            with contextlib.suppress(OSError):  # not empty, or already deleted
+                folder.rmdir()
+        if doomed:
+            logger.info("removed %d staged output(s)", len(doomed))
+
+    def _upward(self, folders: set[Path]) -> list[Path]:
+        """`folders` and their parents up to the video folder, deepest first."""
+        chain = {
+            parent
+            for folder in folders
+            for parent in (folder, *folder.parents)
+            if parent.is_relative_to(self._video_folder)
+        }
+        return sorted(chain, key=lambda path: len(path.parts), reverse=True)
+
+    def _make_folder(self, folder: Path) -> None:
+        if not folder.is_relative_to(self._video_folder):
+            raise ValueError(f"{folder} is outside the job's video folder")
+        if not self._video_folder.is_dir():
+            raise MediaError(
+                JobErrorCode.SOURCE_MISSING,
+                "The video's folder is gone (it was deleted). Upload the video again.",
+            )
+        missing = []
+        for parent in (folder, *folder.parents):
+            if parent == self._video_folder or parent.is_dir():
+                break
+            missing.append(parent)
+        for parent in reversed(missing):
+            # `exist_ok` without `parents`: it fails rather than re-create a deleted video.
+            parent.mkdir(exist_ok=True)
+            self._created.append(parent)
