@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 MIB = 1024 * 1024
 READINESS_TIMEOUT_SECONDS = 5.0
 _READINESS_PREFIX = "echo-readiness-probe"
+_STORE_ERRORS = (ObstoreError, OSError)
+"""obstore raises its own errors, and builtins such as FileNotFoundError for a 404."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class S3BlobStore(BlobStore):
             # upload instead of completing it.
             async with writer:
                 yield _S3Upload(key, writer)
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, key) from error
 
     async def put_file(self, key: str, path: Path, content_type: str | None = None) -> BlobStat:
@@ -145,7 +147,7 @@ class S3BlobStore(BlobStore):
                 chunk_size=self.options.part_size,
                 max_concurrency=self.options.upload_concurrency,
             )
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, key) from error
         size = (await asyncio.to_thread(path.stat)).st_size
         return BlobStat(key=key, size_bytes=size, content_type=content_type)
@@ -154,7 +156,7 @@ class S3BlobStore(BlobStore):
         check_key(key)
         try:
             result = await obstore.get_async(self._store, key, options={"head": True})
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, key) from error
         meta = result.meta
         content_type = result.attributes.get("Content-Type")
@@ -179,7 +181,7 @@ class S3BlobStore(BlobStore):
             result = await obstore.get_async(self._store, key, options=options)
             async for chunk in result.stream(min_chunk_size=chunk_size):
                 yield bytes(chunk)
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, key) from error
 
     @contextlib.asynccontextmanager
@@ -216,7 +218,7 @@ class S3BlobStore(BlobStore):
                         last_modified=meta["last_modified"],
                         etag=meta["e_tag"],
                     )
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, prefix) from error
 
     async def presigned_get_url(self, key: str, expires_in: timedelta | None = None) -> str | None:
@@ -225,7 +227,7 @@ class S3BlobStore(BlobStore):
             return await obstore.sign_async(
                 self._store, "GET", key, expires_in or self.options.presign_expiry
             )
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, key) from error
 
     async def delete_keys(self, keys: Sequence[str]) -> None:
@@ -235,9 +237,9 @@ class S3BlobStore(BlobStore):
             return
         try:
             await obstore.delete_async(self._store, list(keys))
-        except ObstoreNotFoundError:
+        except (ObstoreNotFoundError, FileNotFoundError):
             pass
-        except ObstoreError as error:
+        except _STORE_ERRORS as error:
             raise _translate(error, keys[0]) from error
 
     async def is_available(self) -> bool:
@@ -248,13 +250,13 @@ class S3BlobStore(BlobStore):
 
         try:
             await asyncio.wait_for(probe(), READINESS_TIMEOUT_SECONDS)
-        except (ObstoreError, TimeoutError, OSError) as error:
+        except (*_STORE_ERRORS, TimeoutError) as error:
             logger.warning("blob storage %s is not available: %s", self.url, error)
             return False
         return True
 
 
-def _translate(error: ObstoreError, key: str) -> Exception:
-    if isinstance(error, ObstoreNotFoundError):
+def _translate(error: Exception, key: str) -> Exception:
+    if isinstance(error, ObstoreNotFoundError | FileNotFoundError):
         return BlobNotFoundError(key)
     return BlobUnavailableError(f"{key}: {error}")
