@@ -422,11 +422,15 @@ async def test_a_folder_with_an_unsafe_manifest_name_is_refused(
 # Readiness ------------------------------------------------------------------------
 
 
-async def test_readiness(blob_store: BlobStore, tmp_path: Path, s3_server: S3Server) -> None:
+async def test_readiness(
+    blob_store: BlobStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     assert await blob_store.is_available()
     if isinstance(blob_store, FileBlobStore):
         assert not await FileBlobStore(tmp_path / "missing").is_available()
     else:
+        assert isinstance(blob_store, S3BlobStore)
+        s3_server: S3Server = request.getfixturevalue("s3_server")
         assert not await s3_store(s3_server, "no-such-bucket-here").is_available()
         assert not await s3_store(
             s3_server, blob_store.options.bucket, endpoint_url="http://127.0.0.1:9"
