@@ -58,7 +58,7 @@ class Samples:
     runs: list[Sample] = field(default_factory=list)
 
     def median(self, name: str) -> float:
-        return statistics.median(getattr(run, name) for run in self.runs)
+        return statistics.median(float(getattr(run, name)) for run in self.runs)
 
 
 def _process_cpu(pid: int | None) -> float:
