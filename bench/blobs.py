@@ -6,8 +6,10 @@ For each backend, uploads one file of `--size-mib` the way the gateway feeds an
 upload (1 MiB chunks into `BlobStore.upload`) and the raw way, interleaved
 `--repeat` times:
 
-- s3: an S3 API server on loopback (moto, `tests/support/s3.py`); the raw way is
-  one signed `PUT` of the whole file streamed by httpx (no parts, no hashing).
+- s3: an S3 API server on loopback (moto, `tests/support/s3.py`); the raw ways are
+  one signed `PUT` of the whole file streamed by httpx (no parts, no hashing), and
+  boto3's own multipart upload with the same part size and concurrency (what the
+  server's multipart handling costs, without Echo's code).
 - file: a directory on this disk; the raw way is `shutil.copyfile` then `fsync`
   (the store syncs before it renames into place).
 
@@ -30,6 +32,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from boto3.s3.transfer import TransferConfig
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -116,24 +119,33 @@ def raw_put(server: S3Server, bucket: str, key: str, source: Path) -> None:
     response.raise_for_status()
 
 
+def raw_multipart(server: S3Server, bucket: str, key: str, source: Path, part: int) -> None:
+    config = TransferConfig(multipart_threshold=part, multipart_chunksize=part, max_concurrency=2)
+    server.client().upload_file(str(source), bucket, key, Config=config)
+
+
+Raw = tuple[str, Callable[[str], Awaitable[None]]]
+
+
 async def compare(
     name: str,
     store: BlobStore,
-    raw: Callable[[str], Awaitable[None]],
+    raws: list[Raw],
     cleanup: Callable[[], Awaitable[None]],
     source: Path,
     repeat: int,
     server_pid: int | None,
-) -> tuple[str, Samples, Samples]:
-    via_store, via_raw = Samples(), Samples()
+) -> tuple[str, dict[str, Samples]]:
+    samples = {label: Samples() for label in ["BlobStore.upload", *(label for label, _ in raws)]}
     for round_ in range(repeat):
-        with measure(via_store, server_pid):
+        with measure(samples["BlobStore.upload"], server_pid):
             await store_upload(store, f"bench/{round_}/store", source)
         await cleanup()
-        with measure(via_raw, server_pid):
-            await raw(f"bench/{round_}/raw")
-        await cleanup()
-    return name, via_store, via_raw
+        for label, raw in raws:
+            with measure(samples[label], server_pid):
+                await raw(f"bench/{round_}/raw")
+            await cleanup()
+    return name, samples
 
 
 async def run(args: argparse.Namespace, work: Path) -> list[tuple[str, Samples, Samples]]:
@@ -158,7 +170,8 @@ async def run(args: argparse.Namespace, work: Path) -> list[tuple[str, Samples, 
         await disk.delete_prefix("bench")
         (work / "copy.bin").unlink(missing_ok=True)
 
-    results.append(await compare("file", disk, copy, disk_cleanup, source, args.repeat, None))
+    raws: list[Raw] = [("raw copyfile + fsync", copy)]
+    results.append(await compare("file", disk, raws, disk_cleanup, source, args.repeat, None))
 
     server = S3Server(work / "s3").start()
     try:
@@ -180,14 +193,19 @@ async def run(args: argparse.Namespace, work: Path) -> list[tuple[str, Samples, 
         async def put(key: str) -> None:
             await asyncio.to_thread(raw_put, server, bucket, key, source)
 
+        async def multipart(key: str) -> None:
+            part = args.part_mib * MIB
+            await asyncio.to_thread(raw_multipart, server, bucket, key, source, part)
+
         async def s3_cleanup() -> None:
             raw_keys = [f"bench/{i}/raw" for i in range(args.repeat)]
             await s3.delete_keys(raw_keys)
             await s3.delete_prefix("bench")
 
         assert server.process is not None
+        raws = [("raw single PUT", put), ("raw multipart (boto3, same parts)", multipart)]
         results.append(
-            await compare("s3", s3, put, s3_cleanup, source, args.repeat, server.process.pid)
+            await compare("s3", s3, raws, s3_cleanup, source, args.repeat, server.process.pid)
         )
     finally:
         server.stop()
@@ -212,17 +230,19 @@ def main() -> None:
         "peak RSS growth (MiB) |"
     )
     print("|---|---|---|---|---|---|---|")
-    for name, via_store, via_raw in results:
-        raw_label = "raw single PUT" if name == "s3" else "raw copyfile + fsync"
-        for label, samples in (("BlobStore.upload", via_store), (raw_label, via_raw)):
-            wall = samples.median("wall")
+    for name, samples in results:
+        for label, runs in samples.items():
+            wall = runs.median("wall")
             print(
                 f"| {name} | {label} | {wall:.2f} | {args.size_mib / wall:.0f} | "
-                f"{samples.median('cpu'):.2f} | {samples.median('server_cpu'):.2f} | "
-                f"{samples.median('peak_growth_mib'):.1f} |"
+                f"{runs.median('cpu'):.2f} | {runs.median('server_cpu'):.2f} | "
+                f"{runs.median('peak_growth_mib'):.1f} |"
             )
-        ratio = via_raw.median("wall") / via_store.median("wall")
-        print(f"| {name} | ratio store / raw (throughput) | {ratio:.2f} | | | | |")
+        store_wall = samples["BlobStore.upload"].median("wall")
+        for label, runs in samples.items():
+            if label != "BlobStore.upload":
+                ratio = runs.median("wall") / store_wall
+                print(f"| {name} | throughput ratio store / {label} | {ratio:.2f} | | | | |")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,11 @@ class _FileUpload(BlobUpload):
         self._file = file
 
     async def _write(self, chunk: bytes) -> None:
-        await asyncio.to_thread(self._file.write, chunk)
+        await asyncio.to_thread(self._write_and_hash, chunk)
+
+    def _write_and_hash(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._digest.update(chunk)
 
 
 class FileBlobStore(BlobStore):

@@ -75,7 +75,11 @@ class _S3Upload(BlobUpload):
         self._writer = writer
 
     async def _write(self, chunk: bytes) -> None:
-        await self._writer.write(chunk)
+        # Hash in a thread while obstore copies the chunk into its part buffer (and waits
+        # for a part slot when `upload_concurrency` parts are in flight).
+        await asyncio.gather(
+            self._writer.write(chunk), asyncio.to_thread(self._digest.update, chunk)
+        )
 
 
 class S3BlobStore(BlobStore):

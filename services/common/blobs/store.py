@@ -54,7 +54,6 @@ class BlobUpload(abc.ABC):
         """Append `chunk`; buffered at most one part (S3) or one chunk (disk)."""
         if chunk:
             await self._write(chunk)
-            self._digest.update(chunk)
             self.size_bytes += len(chunk)
 
     @property
@@ -62,7 +61,9 @@ class BlobUpload(abc.ABC):
         return self._digest.hexdigest()
 
     @abc.abstractmethod
-    async def _write(self, chunk: bytes) -> None: ...
+    async def _write(self, chunk: bytes) -> None:
+        """Store `chunk` and add it to `_digest` (hashing off the event loop: a MiB takes
+        milliseconds, which the gateway's other requests should not wait for)."""
 
 
 class BlobStore(abc.ABC):
