@@ -148,7 +148,7 @@ async def compare(
     return name, samples
 
 
-async def run(args: argparse.Namespace, work: Path) -> list[tuple[str, Samples, Samples]]:
+async def run(args: argparse.Namespace, work: Path) -> list[tuple[str, dict[str, Samples]]]:
     source = work / "upload.bin"
     with source.open("wb") as file:
         for _ in range(args.size_mib):
