@@ -167,6 +167,15 @@ async def test_a_cancelled_upload_leaves_nothing(
     assert leftovers(blob_store, request, bucket) == []
 
 
+async def test_an_empty_upload_is_an_empty_blob(blob_store: BlobStore) -> None:
+    key = new_key()
+    async with blob_store.upload(key) as upload:
+        pass
+    assert upload.sha256 == hashlib.sha256(b"").hexdigest()
+    assert (await blob_store.stat(key)).size_bytes == 0
+    assert await blob_store.read_bytes(key) == b""
+
+
 async def test_put_file_and_put_bytes_overwrite(blob_store: BlobStore, tmp_path: Path) -> None:
     key = output_key(uuid.uuid4(), uuid.uuid4(), "metadata", "poster.jpg")
     await blob_store.put_bytes(key, b"first", "image/jpeg")
@@ -189,6 +198,8 @@ async def test_put_file_and_put_bytes_overwrite(blob_store: BlobStore, tmp_path:
         (2 * PART, None, slice(2 * PART, None)),
         (7, 7, slice(7, 7)),
         (100, 10 * PART, slice(100, None)),
+        (2 * PART + 1000, None, slice(0, 0)),
+        (3 * PART, 3 * PART + 10, slice(0, 0)),
     ],
 )
 async def test_ranged_reads(

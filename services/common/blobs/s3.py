@@ -180,9 +180,25 @@ class S3BlobStore(BlobStore):
         if end is not None and end == start:
             await self.stat(key)  # S3 refuses an empty range; still report a missing blob
             return
-        options: GetOptions = {"range": (start, end) if end is not None else {"offset": start}}
+        # A whole read sends no range: S3 refuses `bytes=0-` on an empty object.
+        options: GetOptions = {}
+        if end is not None:
+            options["range"] = (start, end)
+        elif start > 0:
+            options["range"] = {"offset": start}
         try:
             result = await obstore.get_async(self._store, key, options=options)
+        except _STORE_ERRORS as error:
+            # S3 answers 416 to a range starting at or past the end; like a file, that is
+            # an empty read (a missing blob still raises, from `stat`).
+            if (
+                start > 0
+                and not isinstance(error, ObstoreNotFoundError | FileNotFoundError)
+                and start >= (await self.stat(key)).size_bytes
+            ):
+                return
+            raise _translate(error, key) from error
+        try:
             async for chunk in result.stream(min_chunk_size=chunk_size):
                 yield bytes(chunk)
         except _STORE_ERRORS as error:
