@@ -10,7 +10,7 @@ Every settings object is built at startup, never at import time.
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AnyUrl, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -155,7 +155,7 @@ class BlobSettings(EchoSettings):
             return data
         parsed = urlsplit(str(url))
         if parsed.scheme == "file":
-            path = Path(parsed.path)
+            path = Path(unquote(parsed.path))
             if root is not None and Path(root) != path:
                 raise ValueError(
                     "ECHO_BLOB_URL and its deprecated alias ECHO_BLOB_ROOT disagree; "

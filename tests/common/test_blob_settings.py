@@ -36,12 +36,13 @@ def test_the_default_is_the_embedded_directory() -> None:
 
 
 def test_a_file_url_names_the_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ECHO_BLOB_URL", tmp_path.as_uri())
+    root = tmp_path / "blob store ü"
+    monkeypatch.setenv("ECHO_BLOB_URL", root.as_uri())
     settings = BlobSettings()
-    assert settings.blob_root == tmp_path, "legacy readers of blob_root see the same folder"
+    assert settings.blob_root == root, "legacy readers of blob_root see the same folder"
     store = open_blob_store(settings)
     assert isinstance(store, FileBlobStore)
-    assert store.root == tmp_path
+    assert store.root == root
 
 
 def test_the_deprecated_root_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
