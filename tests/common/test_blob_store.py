@@ -89,9 +89,12 @@ def new_key() -> str:
 
 
 async def chunks(total: int, size: int) -> AsyncIterator[bytes]:
-    block = os.urandom(size)
-    for _ in range(total // size):
-        yield block
+    """Fresh bytes objects (a store that kept references to one reused block would look
+    flat while holding the whole upload)."""
+    block = bytearray(os.urandom(size))
+    for index in range(total // size):
+        block[:8] = index.to_bytes(8, "big")
+        yield bytes(block)
 
 
 # Writing --------------------------------------------------------------------------
