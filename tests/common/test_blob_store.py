@@ -16,6 +16,7 @@ from services.common.blobs import (
     BlobNotFoundError,
     BlobStore,
     BlobTooLargeError,
+    BlobUnavailableError,
     FileBlobStore,
     InvalidBlobKeyError,
     S3BlobStore,
@@ -330,6 +331,25 @@ async def test_a_rerun_overwrites_a_folder_cleanly(
     ]
     assert await blob_store.read_bytes(f"{prefix}/master.m3u8") == b"#EXTM3U master b"
     assert (await blob_store.read_bytes(f"{prefix}/720p/seg-0.ts"))[:1] == b"b"
+
+
+async def test_a_failed_folder_put_publishes_no_manifest(
+    blob_store: BlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, video = uuid.uuid4(), uuid.uuid4()
+    prefix = output_key(owner, video, "transcode", "hls")
+    write_rendition(tmp_path / "out", segments=4, tag=b"a")
+    original = blob_store.put_file
+
+    async def flaky(key: str, path: Path, content_type: str | None = None) -> BlobStat:
+        if key.endswith("seg-2.ts"):
+            raise BlobUnavailableError("connection reset")
+        return await original(key, path, content_type)
+
+    monkeypatch.setattr(blob_store, "put_file", flaky)
+    with pytest.raises(BlobUnavailableError, match="connection reset"):
+        await blob_store.put_folder(prefix, tmp_path / "out", last=["master.m3u8"])
+    assert not await blob_store.exists(f"{prefix}/master.m3u8")
 
 
 # Deleting -------------------------------------------------------------------------

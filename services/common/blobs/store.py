@@ -103,6 +103,7 @@ class BlobStore(abc.ABC):
         *,
         last: Sequence[str] = (),
         content_types: Mapping[str, str] | None = None,
+        concurrency: int = 4,
     ) -> list[BlobStat]:
         """Publish every file under `folder` as `prefix/<relative path>`.
 
@@ -112,6 +113,10 @@ class BlobStore(abc.ABC):
         run's manifests are removed first (the old rendition stops being advertised
         rather than mixing with the new one), and objects the new run did not produce
         are removed at the end. Returns the stored blobs, manifests last.
+
+        `prefix` must be the folder of this output alone (e.g. `.../transcode/hls`): what
+        else is under it is deleted as stale. Up to `concurrency` files go up at once;
+        manifests one by one.
         """
         prefix = check_prefix(prefix)
         names = sorted(await asyncio.to_thread(_relative_files, folder))
@@ -123,12 +128,25 @@ class BlobStore(abc.ABC):
         previous = {stat.key async for stat in self.list(prefix)}
         manifests = [join_key(prefix, name) for name in last]
         await self.delete_keys([key for key in manifests if key in previous])
-        stored: list[BlobStat] = []
-        ordered = [name for name in names if name not in last] + list(last)
-        for name in ordered:
-            key = join_key(prefix, name)
+
+        async def put(name: str) -> BlobStat:
             content_type = (content_types or {}).get(name) or guess_content_type(name)
-            stored.append(await self.put_file(key, folder / name, content_type))
+            return await self.put_file(join_key(prefix, name), folder / name, content_type)
+
+        slots = asyncio.Semaphore(concurrency)
+
+        async def put_body(name: str) -> BlobStat:
+            async with slots:
+                return await put(name)
+
+        try:
+            async with asyncio.TaskGroup() as group:  # every body file is up before any manifest
+                tasks = [group.create_task(put_body(name)) for name in names if name not in last]
+        except* Exception as errors:  # the first failure, as a single put would raise it
+            raise errors.exceptions[0] from None
+        stored = [task.result() for task in tasks]
+        for name in last:
+            stored.append(await put(name))
         produced = {stat.key for stat in stored}
         await self.delete_keys(sorted(previous - produced))
         return stored
