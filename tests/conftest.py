@@ -1,5 +1,5 @@
-"""Session fixtures: a real nats-server (JetStream), a real Postgres and the whole
-platform, on loopback in temporary directories, stopped by the fixture that started them.
+"""Session fixtures: a real nats-server (JetStream), a real Postgres, an S3 API server
+and the whole platform, on loopback in temporary directories, stopped by the fixture that started them.
 
 Test tiers: every test that (transitively) uses a fixture in `SERVER_FIXTURES` is marked
 `servers` at collection, so `pytest -m "not servers"` (`./scripts/test.sh --fast`) runs
@@ -26,6 +26,7 @@ from services.devstack.stack import DevStack
 from services.migrate.bus import migrate_bus
 from services.migrate.database import apply_migrations
 from tests.support.media import MediaSpec, make_media, make_not_media, make_truncated
+from tests.support.s3 import S3Server
 
 JWT_SECRET = "test-secret-" + "x" * 32
 
@@ -77,6 +78,14 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
     server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", delete_on_stop=True).start()
     apply_migrations(server.dsn)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's S3 API (behind a presigned-URL gate); parts down to 256 KiB accepted."""
+    server = S3Server(tmp_path_factory.mktemp("s3"), min_part_size=256 * 1024).start()
     yield server
     server.stop()
 

@@ -9,7 +9,8 @@ Every settings object is built at startup, never at import time.
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Any, Literal, Self
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AnyUrl, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,13 +82,110 @@ WORKER_ENV_PREFIXES: dict[JobKind, str] = {
 """The env prefix of each kind's worker service (its settings and its consumer's tuning)."""
 
 
-class BlobSettings(EchoSettings):
-    """Where blobs live: a directory on local disk or on a shared volume."""
+MIB = 1024 * 1024
+DEFAULT_BLOB_ROOT = Path(".echo/blobs")
 
-    blob_root: Path = Field(
-        default=Path(".echo/blobs"),
-        description="Root directory of blob storage, shared by every service.",
+
+class BlobSettings(EchoSettings):
+    """Where blobs live: a directory (`file://`) or an S3-compatible bucket (`s3://`).
+
+    One URL chooses the backend; `services.common.blobs.open_blob_store` builds it.
+    `ECHO_BLOB_ROOT` is the deprecated spelling of `ECHO_BLOB_URL=file://<path>`.
+    """
+
+    blob_url: str | None = Field(
+        default=None,
+        description="`file:///abs/path` (or `file:rel/path`) for a directory, "
+        "`s3://bucket/optional/prefix` for a bucket. Default: the embedded `.echo/blobs`.",
     )
+    blob_root: Path = Field(
+        default=DEFAULT_BLOB_ROOT,
+        description="Deprecated: use ECHO_BLOB_URL=file://<path>. The directory of a "
+        "`file://` store (filled in from the URL when only the URL is set).",
+    )
+    blob_s3_endpoint_url: str | None = Field(
+        default=None,
+        description="S3 API endpoint; unset for AWS. Supabase: "
+        "https://<ref>.supabase.co/storage/v1/s3; MinIO: http://host:9000.",
+    )
+    blob_s3_region: str = Field(default="us-east-1", description="The bucket's region.")
+    blob_s3_access_key_id: SecretStr | None = Field(
+        default=None,
+        description="Access key id; unset to use the environment's AWS credentials chain.",
+    )
+    blob_s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="Secret access key (never logged)."
+    )
+    blob_s3_session_token: SecretStr | None = Field(
+        default=None, description="Session token of temporary credentials, if any."
+    )
+    blob_s3_addressing_style: Literal["virtual", "path"] = Field(
+        default="virtual",
+        description="`path` (endpoint/bucket/key) for MinIO and Supabase; `virtual` "
+        "(bucket.endpoint/key) for AWS.",
+    )
+    blob_s3_part_size_bytes: int = Field(
+        default=8 * MIB,
+        ge=5 * MIB,
+        le=5 * 1024 * MIB,
+        description="Multipart upload part size (S3 needs 5 MiB at least).",
+    )
+    blob_s3_upload_concurrency: int = Field(
+        default=2, ge=1, le=16, description="Parts of one upload in flight at once."
+    )
+    blob_presign_expiry_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=7 * 24 * 3600,
+        description="Lifetime of presigned download URLs (S3 only).",
+    )
+    blob_scratch_dir: Path | None = Field(
+        default=None,
+        description="Where workers keep scratch copies of sources (S3); the system temp "
+        "directory when unset.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _root_from_url(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        url, root = data.get("blob_url"), data.get("blob_root")
+        if not url:
+            return data
+        parsed = urlsplit(str(url))
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path))
+            if root is not None and Path(root) != path:
+                raise ValueError(
+                    "ECHO_BLOB_URL and its deprecated alias ECHO_BLOB_ROOT disagree; "
+                    "set only ECHO_BLOB_URL"
+                )
+            return {**data, "blob_root": path}
+        if root is not None:
+            raise ValueError("ECHO_BLOB_ROOT applies to file:// storage only; unset it")
+        return data
+
+    @model_validator(mode="after")
+    def _check_url(self) -> Self:
+        scheme = urlsplit(self.location).scheme
+        if scheme not in ("file", "s3"):
+            raise ValueError(f"ECHO_BLOB_URL must start with file:// or s3://, not {scheme}:")
+        if scheme == "s3" and not urlsplit(self.location).netloc:
+            raise ValueError("ECHO_BLOB_URL=s3://<bucket>/... needs a bucket name")
+        if (self.blob_s3_access_key_id is None) != (self.blob_s3_secret_access_key is None):
+            raise ValueError(
+                "set both ECHO_BLOB_S3_ACCESS_KEY_ID and ECHO_BLOB_S3_SECRET_ACCESS_KEY, or neither"
+            )
+        return self
+
+    @property
+    def location(self) -> str:
+        """The store's URL, `file://` spelled out when only the (deprecated) root is set."""
+        if self.blob_url and not self.blob_url.startswith("file:"):
+            return self.blob_url
+        root = self.blob_root
+        return root.as_uri() if root.is_absolute() else f"file:{root.as_posix()}"
 
 
 class AuthSettings(EchoSettings):

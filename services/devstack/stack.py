@@ -153,10 +153,11 @@ class DevStack:
             "ECHO_ENVIRONMENT": "development",
             "ECHO_NATS_URL": self.nats.url,
             "ECHO_DATABASE_URL": self.postgres.dsn,
-            "ECHO_BLOB_ROOT": str(self.blob_root),
+            "ECHO_BLOB_URL": self.blob_root.resolve().as_uri(),
             "ECHO_JWT_SECRET": self.jwt_secret,
             "PYTHONUNBUFFERED": "1",
         }
+        env.pop("ECHO_BLOB_ROOT", None)  # the deprecated alias would contradict the URL
         for name, port in self.ports.services.items():
             env[f"ECHO_{name.upper()}_PORT"] = str(port)
         env.update(self.extra_env)

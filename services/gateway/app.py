@@ -162,6 +162,9 @@ def create_app(config: GatewayConfig | None = None) -> FastAPI:
         openapi_tags=_TAGS,
         lifespan=_lifespan,
         generate_unique_id_function=_operation_id,
+        # Problems omit unset fields: an output schema marking defaulted fields required
+        # would contradict every response.
+        separate_input_output_schemas=False,
     )
     app.state.gateway = parts
     install_error_handlers(app)

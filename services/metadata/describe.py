@@ -79,6 +79,14 @@ def describe(container: InputContainer, *, size_bytes: int, limits: MediaLimits)
             JobErrorCode.NO_PLAYABLE_STREAM,
             "The file holds no video or audio stream. Upload a video or audio file.",
         )
+    declared = container_duration(container)
+    used = _used_duration([video_stream, audio_stream]) or declared
+    if used is not None and used > limits.max_duration_seconds:
+        raise MediaError(
+            JobErrorCode.LIMIT_EXCEEDED,
+            f"The video is {used / 60:.0f} minutes long; the limit is "
+            f"{limits.max_duration_seconds / 60:.0f} minutes.",
+        )
     notices = Notices()
     video = None
     if video_stream is not None:
@@ -92,14 +100,6 @@ def describe(container: InputContainer, *, size_bytes: int, limits: MediaLimits)
         if not stream.disposition & Disposition.attached_pic
     ]
     audios = [_audio(stream) for stream in container.streams.audio]
-    declared = container_duration(container)
-    used = _used_duration([video_stream, audio_stream]) or declared
-    if used is not None and used > limits.max_duration_seconds:
-        raise MediaError(
-            JobErrorCode.LIMIT_EXCEEDED,
-            f"The video is {used / 60:.0f} minutes long; the limit is "
-            f"{limits.max_duration_seconds / 60:.0f} minutes.",
-        )
     notices.streams(videos=len(videos), audios=len(audios))
     notices.durations(declared, used)
     return {

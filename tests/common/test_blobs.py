@@ -1,4 +1,6 @@
-"""Blob storage: keys cannot escape the root, and writes are all-or-nothing."""
+"""The deprecated synchronous `LocalBlobStore`: keys cannot escape the root, writes are
+all-or-nothing, and it shares its files with `FileBlobStore` (the contract of both
+backends is in test_blob_store.py)."""
 
 import hashlib
 import uuid
@@ -8,6 +10,7 @@ import pytest
 
 from services.common.blobs import (
     BlobNotFoundError,
+    FileBlobStore,
     InvalidBlobKeyError,
     LocalBlobStore,
     output_key,
@@ -60,3 +63,17 @@ def test_delete_prefix_removes_a_whole_video(blob_root: Path) -> None:
             writer.write(b"data")
     store.delete_prefix(f"videos/{owner}/{video}")
     assert not store.exists(source_key(owner, video))
+
+
+async def test_the_legacy_store_and_the_file_store_share_their_files(blob_root: Path) -> None:
+    """Services can move to `BlobStore` one at a time: both read what the other wrote."""
+    legacy, store = LocalBlobStore(blob_root), FileBlobStore(blob_root)
+    owner, video = uuid.uuid4(), uuid.uuid4()
+    with legacy.writer(source_key(owner, video)) as writer:
+        writer.write(b"uploaded by the old gateway")
+    assert await store.read_bytes(source_key(owner, video)) == b"uploaded by the old gateway"
+    poster = output_key(owner, video, "metadata", "poster.jpg")
+    await store.put_bytes(poster, b"jpeg", "image/jpeg")
+    assert legacy.size(poster) == 4
+    legacy.delete_prefix(f"videos/{owner}/{video}")
+    assert [stat async for stat in store.list(f"videos/{owner}/{video}")] == []

@@ -102,7 +102,8 @@ def test_services_start_after_the_init_step_from_their_own_image() -> None:
         build = services[name]["build"]
         assert build["dockerfile"] == "deploy/Dockerfile"
         assert build["target"] in targets, name
-        assert "command" not in services[name] and "entrypoint" not in services[name]
+        assert "command" not in services[name]
+        assert "entrypoint" not in services[name]
     for name in SERVICES:
         depends = services[name]["depends_on"]
         assert depends["migrate"] == {"condition": "service_completed_successfully"}

@@ -32,7 +32,8 @@ SECRET = "deploy-test-" + "s" * 40
 def _command(name: str) -> list[str]:
     """The stage's ENTRYPOINT, with the image's `python` (first on its PATH) as ours."""
     entrypoint = stages()[name].entrypoint
-    assert entrypoint is not None and entrypoint[0] == "python"
+    assert entrypoint is not None
+    assert entrypoint[0] == "python"
     return [sys.executable, *entrypoint[1:]]
 
 
@@ -72,7 +73,6 @@ def config(
         "ECHO_DATABASE_URL": database,
         "ECHO_JWT_SECRET": SECRET,
         "ECHO_GATEWAY_SIGNING_KEY": SECRET,
-        "ECHO_BLOB_ROOT": str(blobs),
         "ECHO_BLOB_URL": blobs.as_uri(),
         **{f"ECHO_{name.upper()}_PORT": str(free_port()) for name in SERVICES},
     }

@@ -57,7 +57,7 @@ def test_each_image_runs_its_service_as_the_dev_launcher_does(name: str) -> None
         return
     env = effective_env(all_stages, name)
     port_variable = f"ECHO_{name.upper()}_PORT"
-    assert env[f"ECHO_{name.upper()}_HOST"] == "0.0.0.0"
+    assert env[f"ECHO_{name.upper()}_HOST"] == "0.0.0.0"  # noqa: S104 (a container's port)
     assert image.healthcheck == [
         "python",
         "/usr/local/lib/echo/healthcheck.py",
@@ -94,7 +94,7 @@ def _requirements(requirement: Requirement, seen: set[str]) -> set[str]:
     if key in seen:
         return set()
     seen.add(key)
-    found = {name}
+    found: set[str] = {name}
     for line in metadata.distribution(requirement.name).requires or []:
         child = Requirement(line)
         extras = requirement.extras or {""}

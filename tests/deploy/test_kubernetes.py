@@ -97,7 +97,8 @@ def test_each_service_has_a_deployment_service_and_disruption_budget(overlay: st
     for name, deployment in deployments.items():
         pod = deployment["spec"]["template"]["spec"]
         (container,) = pod["containers"]
-        assert "command" not in container and "args" not in container, "the image's ENTRYPOINT"
+        assert "command" not in container, "the image's ENTRYPOINT runs"
+        assert "args" not in container
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz", name
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz", name
         for bound in ("requests", "limits"):
@@ -176,7 +177,8 @@ def test_the_init_job_runs_the_migrate_image(overlay: str) -> None:
     job = _by_kind(manifests, "Job")["echo-migrate"]
     (container,) = job["spec"]["template"]["spec"]["containers"]
     assert container["image"].split(":")[0].endswith("migrate")
-    assert "command" not in container and "args" not in container
+    assert "command" not in container
+    assert "args" not in container
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

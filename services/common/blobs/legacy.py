@@ -1,4 +1,7 @@
-"""Blob storage on a local or shared directory.
+"""Deprecated: the synchronous directory store services used before `BlobStore`.
+
+Kept so services can move to `services.common.blobs.BlobStore` one at a time; it
+reads and writes the same files, under the same keys, as `FileBlobStore`.
 
 Writers never expose a half-written file: bytes go to a hidden temporary file
 beside the target and are renamed into place only once complete and synced.
@@ -13,31 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
-from uuid import UUID
 
 from contracts.media import BlobRef
-
-
-class BlobError(Exception):
-    """Base of blob storage errors."""
-
-
-class BlobNotFoundError(BlobError):
-    """No blob under that key."""
-
-
-class InvalidBlobKeyError(BlobError):
-    """A key that would escape the blob root or is otherwise malformed."""
-
-
-def source_key(owner_id: UUID, video_id: UUID) -> str:
-    """Where an upload's original file is stored."""
-    return f"videos/{owner_id}/{video_id}/source"
-
-
-def output_key(owner_id: UUID, video_id: UUID, job_kind: str, name: str) -> str:
-    """Where a job's output file is stored."""
-    return f"videos/{owner_id}/{video_id}/{job_kind}/{name}"
+from services.common.blobs.errors import BlobNotFoundError, InvalidBlobKeyError
 
 
 @dataclass
