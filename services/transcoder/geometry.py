@@ -72,22 +72,28 @@ def _even(size: Fraction) -> int:
 
 def filter_chain(geometry: Geometry, *, deinterlace: bool) -> list[tuple[str, str]]:
     """The libavfilter steps, in order, that turn a decoded source picture into an output one."""
-    steps: list[tuple[str, str]] = []
-    if deinterlace:
-        # Only frames flagged interlaced are touched; one output frame per input frame
-        # keeps the source's timestamps.
-        steps.append(("yadif", "mode=send_frame:parity=auto:deint=interlaced"))
-    match geometry.quarter_turns:
-        case 1:
-            steps.append(("transpose", "clock"))
-        case 2:
-            steps += [("hflip", ""), ("vflip", "")]
-        case 3:
-            steps.append(("transpose", "cclock"))
+    steps = upright_steps(geometry.quarter_turns, deinterlace)
     steps += [
         # Full-range sources (yuvj*, camera MJPEG) become the limited range players assume.
         ("scale", f"{geometry.width}:{geometry.height}:out_range=tv"),
         ("setsar", "1"),
         ("format", "yuv420p"),
     ]
+    return steps
+
+
+def upright_steps(quarter_turns: int, deinterlace: bool) -> list[tuple[str, str]]:
+    """The libavfilter steps that turn a decoded source picture upright, before any scaling."""
+    steps: list[tuple[str, str]] = []
+    if deinterlace:
+        # Only frames flagged interlaced are touched; one output frame per input frame
+        # keeps the source's timestamps.
+        steps.append(("yadif", "mode=send_frame:parity=auto:deint=interlaced"))
+    match quarter_turns % 4:
+        case 1:
+            steps.append(("transpose", "clock"))
+        case 2:
+            steps += [("hflip", ""), ("vflip", "")]
+        case 3:
+            steps.append(("transpose", "cclock"))
     return steps

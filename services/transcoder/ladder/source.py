@@ -1,0 +1,170 @@
+"""The probing phase: which streams of a source the ladder reads, and what they look like.
+
+One short pass decodes the first picture: only it carries the display rotation
+and the interlacing flag, and running it through the upright filters tells the
+picture's display size, which decides the rungs. Unusable sources fail here, as
+typed `MediaError`s.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from av.container import InputContainer
+from av.filter import Graph
+from av.video.frame import VideoFrame
+
+from contracts.enums import JobErrorCode
+from services.common.media import (
+    MediaError,
+    MediaLimits,
+    container_duration,
+    first_frame,
+    frame_rate,
+    open_untrusted,
+    primary_audio_stream,
+    primary_video_stream,
+    require_decoder,
+)
+from services.transcoder.geometry import clockwise_quarter_turns, upright_steps
+from services.transcoder.ladder.types import FilterStep
+
+INTERLACED_FIELD_ORDERS = frozenset({2, 3, 4, 5})
+"""`AVFieldOrder` TT, BB, TB, BT: an interlaced stream, even if its first frame is not."""
+FALLBACK_FRAME_RATE = Fraction(30)
+"""Output rate of a video whose rate cannot be read (no usable header, no timestamps)."""
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """The streams the ladder reads and the upright picture they give."""
+
+    video_index: int | None
+    audio_index: int | None
+    start: Fraction
+    """Source time, in seconds, that becomes 0 in every output."""
+    duration: float | None
+    """Duration the source declares, if any (progress and checks)."""
+    source_frame_rate: Fraction | None
+    upright: tuple[FilterStep, ...]
+    """Filters turning a decoded picture upright (deinterlace, rotation), before scaling."""
+    sample_aspect_ratio: Fraction
+    display_width: int = 0
+    """Upright picture width in square pixels (0 without video)."""
+    display_height: int = 0
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_index is not None
+
+    def output_frame_rate(self, cap: Fraction) -> Fraction:
+        """Constant output rate: the source's, capped (a VFR source's average)."""
+        return min(self.source_frame_rate or FALLBACK_FRAME_RATE, cap)
+
+
+def probe_source(
+    source: Path, limits: MediaLimits, upright: Sequence[FilterStep] | None
+) -> SourcePlan:
+    """Pick the streams and measure the upright picture (raises `MediaError`).
+
+    `upright` None derives the filters from the first picture (rotation, interlacing).
+    """
+    with open_untrusted(source, limits) as container:
+        video = primary_video_stream(container)
+        audio = primary_audio_stream(container)
+        for stream in (video, audio):
+            if stream is not None:
+                require_decoder(stream)
+        duration = container_duration(container)
+        if video is None:
+            if audio is None:
+                raise MediaError(
+                    JobErrorCode.NO_PLAYABLE_STREAM,
+                    "The file contains no audio or video stream. Upload a video or audio file.",
+                )
+            return SourcePlan(
+                video_index=None,
+                audio_index=audio.index,
+                start=_start_time(container, [audio.start_time], [audio.time_base]),
+                duration=duration,
+                source_frame_rate=None,
+                upright=(),
+                sample_aspect_ratio=Fraction(1),
+            )
+        first = first_frame(container, video, limits)
+        sar = video.codec_context.sample_aspect_ratio
+        sample_aspect_ratio = Fraction(sar) if sar and sar > 0 else Fraction(1)
+        if upright is None:
+            deinterlace = (
+                first.interlaced_frame or video.codec_context.field_order in INTERLACED_FIELD_ORDERS
+            )
+            upright = upright_steps(clockwise_quarter_turns(first.rotation), deinterlace)
+        width, height = _display_size(first, tuple(upright), sample_aspect_ratio)
+        starts = [video.start_time] + ([audio.start_time] if audio is not None else [])
+        bases = [video.time_base] + ([audio.time_base] if audio is not None else [])
+        start = _start_time(container, starts, bases)
+        if first.pts is not None and first.time_base is not None:
+            start = min(start, Fraction(first.pts * first.time_base))
+        return SourcePlan(
+            video_index=video.index,
+            audio_index=None if audio is None else audio.index,
+            start=start,
+            duration=duration,
+            source_frame_rate=frame_rate(video),
+            upright=tuple(upright),
+            sample_aspect_ratio=sample_aspect_ratio,
+            display_width=width,
+            display_height=height,
+        )
+
+
+def _display_size(
+    frame: VideoFrame, upright: tuple[FilterStep, ...], sample_aspect_ratio: Fraction
+) -> tuple[int, int]:
+    # The upright filters may turn the picture (and its pixel shape); a last scale to
+    # square pixels gives the size a viewer sees.
+    graph = Graph()
+    nodes = [
+        graph.add(
+            "buffer",
+            video_size=f"{frame.width}x{frame.height}",
+            pix_fmt=frame.format.name,
+            time_base="1/1000",
+            pixel_aspect=str(sample_aspect_ratio),
+        )
+    ]
+    nodes += [graph.add(name, args or None) for name, args in upright]
+    nodes.append(graph.add("scale", "w='iw*sar':h=ih"))
+    nodes.append(graph.add("buffersink"))
+    graph.link_nodes(*nodes).configure()
+    frame.pts = 0
+    graph.vpush(frame)
+    graph.vpush(None)
+    try:
+        shown = graph.vpull()
+    except (av.error.BlockingIOError, av.error.EOFError) as error:
+        raise MediaError(
+            JobErrorCode.NO_PLAYABLE_STREAM,
+            "The first picture of this video could not be prepared for encoding. "
+            "Export the video again and upload the new file.",
+        ) from error
+    return shown.width, shown.height
+
+
+def _start_time(
+    container: InputContainer,
+    starts: Sequence[int | None],
+    time_bases: Sequence[Fraction | None],
+) -> Fraction:
+    known = [
+        Fraction(start * base)
+        for start, base in zip(starts, time_bases, strict=True)
+        if start is not None and base is not None
+    ]
+    if known:
+        return min(known)
+    if container.start_time is not None:
+        return Fraction(container.start_time, av.time_base)
+    return Fraction(0)
