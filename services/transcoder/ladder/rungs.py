@@ -95,7 +95,8 @@ def _rung(
 ) -> Rung:
     short, long = min(width, height), max(width, height)
     scale = min(Fraction(short_side) / short, MAX_LONG_SIDE / long)
-    out_width, out_height = _even(width * scale), _even(height * scale)
+    out_width = min(_nearest_even(width * scale), _even(width))
+    out_height = min(_nearest_even(height * scale), _even(height))
     return Rung(
         name=f"{min(out_width, out_height)}p",
         width=out_width,
@@ -103,6 +104,11 @@ def _rung(
         max_bitrate=int(spec.max_bitrate * factor),
         buffer_size=int(spec.buffer_size * factor),
     )
+
+
+def _nearest_even(size: Fraction) -> int:
+    # 853.3 becomes 854, as `scale=-2:480` and common ladders have it.
+    return max(2, round(size / 2) * 2)
 
 
 def _even(size: Fraction) -> int:

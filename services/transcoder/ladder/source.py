@@ -35,6 +35,12 @@ INTERLACED_FIELD_ORDERS = frozenset({2, 3, 4, 5})
 """`AVFieldOrder` TT, BB, TB, BT: an interlaced stream, even if its first frame is not."""
 FALLBACK_FRAME_RATE = Fraction(30)
 """Output rate of a video whose rate cannot be read (no usable header, no timestamps)."""
+STANDARD_RATES = tuple(
+    Fraction(rate)
+    for rate in ("24000/1001", "24", "25", "30000/1001", "30", "48", "50", "60000/1001", "60")
+)
+SNAP_TOLERANCE = Fraction(2, 100)
+"""A measured average this close to a standard rate (a phone's 29.87 fps VFR) is that rate."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,13 @@ class SourcePlan:
         return self.video_index is not None
 
     def output_frame_rate(self, cap: Fraction) -> Fraction:
-        """Constant output rate: the source's, capped (a VFR source's average)."""
-        return min(self.source_frame_rate or FALLBACK_FRAME_RATE, cap)
+        """Constant output rate: the source's (a VFR source's average, snapped to the
+        nearest standard rate when close to it), capped."""
+        rate = self.source_frame_rate or FALLBACK_FRAME_RATE
+        nearest = min(STANDARD_RATES, key=lambda standard: abs(rate - standard))
+        if abs(rate - nearest) <= nearest * SNAP_TOLERANCE:
+            rate = nearest
+        return min(rate, cap)
 
 
 def probe_source(

@@ -1,0 +1,114 @@
+"""Checkers of a written ladder: read it back with a real HLS parser and decode every rendition."""
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import m3u8
+from av.container import InputContainer
+
+from services.transcoder.ladder import LadderResult
+
+
+@dataclass(frozen=True)
+class RenditionFile:
+    """A rendition's init segment and media segments joined into one playable fMP4."""
+
+    path: Path
+    segment_starts: tuple[float, ...]
+    """Presentation time of each segment's first frame, in seconds."""
+    segment_keyframes: tuple[bool, ...]
+    """Whether each segment starts with a keyframe."""
+
+
+def media_playlist(result: LadderResult, uri: str) -> m3u8.M3U8:
+    playlist = m3u8.load(str(result.out_dir / uri))
+    assert not playlist.is_variant
+    return playlist
+
+
+def join_rendition(result: LadderResult, uri: str, target: Path) -> RenditionFile:
+    """Concatenate init + segments of the media playlist at `uri` (a fragmented MP4 plays so)."""
+    playlist = media_playlist(result, uri)
+    folder = (result.out_dir / uri).parent
+    (init,) = playlist.segment_map
+    init_bytes = (folder / init.uri).read_bytes()
+    starts: list[float] = []
+    keyframes: list[bool] = []
+    with target.open("wb") as joined:
+        joined.write(init_bytes)
+        for index, segment in enumerate(playlist.segments):
+            data = (folder / segment.uri).read_bytes()
+            joined.write(data)
+            single = target.with_name(f"{target.stem}.seg{index}.mp4")
+            single.write_bytes(init_bytes + data)
+            start, key = _first_packet(single)
+            starts.append(start)
+            keyframes.append(key)
+            single.unlink()
+    return RenditionFile(target, tuple(starts), tuple(keyframes))
+
+
+def _first_packet(path: Path) -> tuple[float, bool]:
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        stream = container.streams[0]
+        first = min(
+            (packet for packet in container.demux(stream) if packet.pts is not None),
+            key=lambda packet: packet.pts or 0,
+        )
+        assert first.pts is not None
+        assert first.time_base is not None
+        return float(first.pts * first.time_base), first.is_keyframe
+
+
+def video_frame_times(path: Path) -> list[Fraction]:
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        times = []
+        for frame in container.decode(video=0):
+            assert frame.pts is not None
+            assert frame.time_base is not None
+            times.append(frame.pts * frame.time_base)
+        return times
+
+
+def peak_segment_bitrate(result: LadderResult, uri: str) -> float:
+    playlist = media_playlist(result, uri)
+    folder = (result.out_dir / uri).parent
+    return max(
+        (folder / segment.uri).stat().st_size * 8 / segment.duration
+        for segment in playlist.segments
+    )
+
+
+def box_order(path: Path) -> list[str]:
+    """The top-level MP4 boxes, in file order."""
+    boxes = []
+    with path.open("rb") as file:
+        while header := file.read(8):
+            size = int.from_bytes(header[:4], "big")
+            name = header[4:8].decode("latin-1")
+            if size == 1:
+                size = int.from_bytes(file.read(8), "big")
+                file.seek(size - 16, 1)
+            elif size == 0:
+                boxes.append(name)
+                break
+            else:
+                file.seek(size - 8, 1)
+            boxes.append(name)
+    return boxes
+
+
+def check_media_playlist(playlist: m3u8.M3U8) -> None:
+    """The tags every media playlist of the ladder must carry, consistent with its segments."""
+    assert playlist.version == 7
+    assert playlist.playlist_type == "vod"
+    assert playlist.is_endlist
+    assert len(playlist.segment_map) == 1
+    assert playlist.segments
+    longest = max(segment.duration for segment in playlist.segments)
+    assert playlist.target_duration >= math.floor(longest + 0.5)
