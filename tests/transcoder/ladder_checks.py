@@ -78,10 +78,11 @@ def video_frame_times(path: Path) -> list[Fraction]:
 def peak_segment_bitrate(result: LadderResult, uri: str) -> float:
     playlist = media_playlist(result, uri)
     folder = (result.out_dir / uri).parent
-    return max(
-        (folder / segment.uri).stat().st_size * 8 / segment.duration
+    rates: list[float] = [
+        (folder / segment.uri).stat().st_size * 8 / float(segment.duration)
         for segment in playlist.segments
-    )
+    ]
+    return max(rates)
 
 
 def box_order(path: Path) -> list[str]:
@@ -112,3 +113,28 @@ def check_media_playlist(playlist: m3u8.M3U8) -> None:
     assert playlist.segments
     longest = max(segment.duration for segment in playlist.segments)
     assert playlist.target_duration >= math.floor(longest + 0.5)
+
+
+def source_span(path: Path) -> float:
+    """Seconds from the first to the end of the last audio or video sample of a source."""
+    with av.open(str(path)) as container:
+        assert isinstance(container, InputContainer)
+        streams = [*container.streams.video[:1], *container.streams.audio[:1]]
+        start: Fraction | None = None
+        end = Fraction(0)
+        for packet in container.demux(streams):
+            if packet.size == 0 and packet.pts is not None:
+                continue  # Ogg Theora's repeat-frame markers
+            for frame in packet.decode():
+                if not isinstance(frame, av.VideoFrame | av.AudioFrame):
+                    continue
+                if frame.pts is None or frame.time_base is None:
+                    continue
+                begins = frame.pts * frame.time_base
+                if isinstance(frame, av.AudioFrame):
+                    length = Fraction(frame.samples, frame.sample_rate)
+                else:
+                    length = (frame.duration or 0) * frame.time_base
+                start = begins if start is None else min(start, begins)
+                end = max(end, begins + length)
+        return float(end - (start or 0))

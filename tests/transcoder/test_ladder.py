@@ -232,6 +232,22 @@ def test_an_odd_sized_variable_rate_source_becomes_even_and_constant(tmp_path: P
     assert abs(decode_fully(joined.path).duration_seconds - 1.5) <= float(1 / rung.frame_rate)
 
 
+def test_timestamps_far_from_zero_start_the_output_at_zero(tmp_path: Path) -> None:
+    # MPEG-TS captures start anywhere (4200 s in the corpus); nothing may be filled before.
+    source = write_source(
+        tmp_path / "late.mkv",
+        VideoSource(
+            frame_times=tuple(100 + i / 25 for i in range(25)), container_format="matroska"
+        ),
+    )
+    result = encode_ladder(source, tmp_path / "ladder", FAST)
+    rung = result.output("240p")
+    assert rung.duration_seconds == pytest.approx(1.0, abs=0.04)
+    assert rung.path is not None
+    decoded = decode_fully(join_rendition(result, rung.path, tmp_path / "rung.mp4").path)
+    assert decoded.video_frames == 25
+
+
 def test_video_without_audio_has_no_audio_anywhere(tmp_path: Path) -> None:
     source = make_media(
         tmp_path / "silent.mp4", MediaSpec(duration_seconds=1.0, width=320, height=240, audio=False)

@@ -107,6 +107,7 @@ def test_the_output_rate_is_the_sources_snapped_and_capped(
         audio_index=None,
         start=Fraction(0),
         duration=1.0,
+        duration_in_header=True,
         source_frame_rate=source,
         upright=(),
         sample_aspect_ratio=Fraction(1),

@@ -38,7 +38,7 @@ from av.video.stream import VideoStream
 from contracts.enums import JobErrorCode
 from services.common.media import MediaError, MediaLimits, decode, open_untrusted
 from services.transcoder.ladder.rungs import Rung
-from services.transcoder.ladder.source import SourcePlan
+from services.transcoder.ladder.source import SourcePlan, check_complete
 from services.transcoder.ladder.types import LadderCancelledError, LadderOptions
 
 AUDIO_RATE = 48_000
@@ -386,6 +386,9 @@ def run_pass(
                     )
             if audio is not None:
                 audio.flush()
+            check_complete(
+                plan, max((t.end_seconds for t in (video, audio) if t is not None), default=0)
+            )
         for output in outputs:
             output.close()
         completed = True

@@ -31,6 +31,8 @@ from services.common.media import (
 from services.transcoder.geometry import clockwise_quarter_turns, upright_steps
 from services.transcoder.ladder.types import FilterStep
 
+HEADER_DURATION_DEMUXERS = frozenset({"mov", "matroska", "avi", "flv", "asf", "mxf", "flac"})
+"""Formats whose header states the duration, so a truncated file decodes short of it."""
 INTERLACED_FIELD_ORDERS = frozenset({2, 3, 4, 5})
 """`AVFieldOrder` TT, BB, TB, BT: an interlaced stream, even if its first frame is not."""
 FALLBACK_FRAME_RATE = Fraction(30)
@@ -53,6 +55,8 @@ class SourcePlan:
     """Source time, in seconds, that becomes 0 in every output."""
     duration: float | None
     """Duration the source declares, if any (progress and checks)."""
+    duration_in_header: bool
+    """True when `duration` comes from the file's header, not an estimate."""
     source_frame_rate: Fraction | None
     upright: tuple[FilterStep, ...]
     """Filters turning a decoded picture upright (deinterlace, rotation), before scaling."""
@@ -89,6 +93,7 @@ def probe_source(
             if stream is not None:
                 require_decoder(stream)
         duration = container_duration(container)
+        in_header = container.format.name.split(",")[0] in HEADER_DURATION_DEMUXERS
         if video is None:
             if audio is None:
                 raise MediaError(
@@ -100,6 +105,7 @@ def probe_source(
                 audio_index=audio.index,
                 start=_start_time(container, [audio.start_time], [audio.time_base]),
                 duration=duration,
+                duration_in_header=in_header,
                 source_frame_rate=None,
                 upright=(),
                 sample_aspect_ratio=Fraction(1),
@@ -112,17 +118,18 @@ def probe_source(
                 first.interlaced_frame or video.codec_context.field_order in INTERLACED_FIELD_ORDERS
             )
             upright = upright_steps(clockwise_quarter_turns(first.rotation), deinterlace)
-        width, height = _display_size(first, tuple(upright), sample_aspect_ratio)
         starts = [video.start_time] + ([audio.start_time] if audio is not None else [])
         bases = [video.time_base] + ([audio.time_base] if audio is not None else [])
         start = _start_time(container, starts, bases)
         if first.pts is not None and first.time_base is not None:
             start = min(start, Fraction(first.pts * first.time_base))
+        width, height = _display_size(first, tuple(upright), sample_aspect_ratio)
         return SourcePlan(
             video_index=video.index,
             audio_index=None if audio is None else audio.index,
             start=start,
             duration=duration,
+            duration_in_header=in_header,
             source_frame_rate=frame_rate(video),
             upright=tuple(upright),
             sample_aspect_ratio=sample_aspect_ratio,
@@ -179,3 +186,22 @@ def _start_time(
     if container.start_time is not None:
         return Fraction(container.start_time, av.time_base)
     return Fraction(0)
+
+
+SHORT_DECODE_RATIO = 0.9
+SHORT_DECODE_MIN_SECONDS = 0.5
+
+
+def check_complete(plan: SourcePlan, decoded_end: float) -> None:
+    """Raise `MediaError` when a file decodes well short of the duration its header declares."""
+    if plan.duration is None or not plan.duration_in_header:
+        return
+    # A header's duration runs from 0 (Matroska) while the output starts at the first sample.
+    declared = max(0.0, plan.duration - float(plan.start))
+    missing = declared - decoded_end
+    if decoded_end < declared * SHORT_DECODE_RATIO and missing > SHORT_DECODE_MIN_SECONDS:
+        raise MediaError(
+            JobErrorCode.DAMAGED_MEDIA,
+            f"The file is truncated: it declares {declared:.1f} s but only the first "
+            f"{decoded_end:.1f} s could be read. Upload the complete original file.",
+        )
