@@ -36,18 +36,26 @@ from tests.transcoder.ladder_checks import (
 )
 from tests.transcoder.media import VideoSource, write_source
 
-FRAME = 1 / 30
-SOURCE_SECONDS = 6.0
+NTSC = Fraction(30000, 1001)
+FRAMES = 180
+FRAME = float(1 / NTSC)
+SOURCE_SECONDS = float(FRAMES / NTSC)  # 6.006 s
 FAST = LadderOptions(preset="ultrafast")
 
 
 @pytest.fixture(scope="module")
 def landscape(tmp_path_factory: pytest.TempPathFactory) -> LadderResult:
-    """640x360 30 fps with audio, 6 s: two rungs, two segments (4 s + 2 s)."""
+    """640x360 at 29.97 fps with audio, 6 s: two rungs, two segments (4.004 s + 2.002 s)."""
     folder = tmp_path_factory.mktemp("landscape")
-    source = make_media(
+    source = write_source(
         folder / "source.mp4",
-        MediaSpec(duration_seconds=SOURCE_SECONDS, width=640, height=360, fps=30),
+        VideoSource(
+            width=640,
+            height=360,
+            frame_times=tuple(float(index / NTSC) for index in range(FRAMES)),
+            last_frame_seconds=FRAME,
+            time_base=Fraction(1, 30000),
+        ),
     )
     return encode_ladder(source, folder / "ladder", FAST)
 
@@ -66,11 +74,11 @@ def test_every_rung_decodes_fully_at_its_size_rate_and_duration(
         decoded = decode_fully(joined.path)
         assert (decoded.width, decoded.height) == (rung.width, rung.height)
         assert decoded.audio_codec is None, "audio is its own rendition"
-        assert decoded.video_frames == round(SOURCE_SECONDS * 30)
+        assert decoded.video_frames == FRAMES
         assert abs(decoded.duration_seconds - SOURCE_SECONDS) <= FRAME + 1e-6
         times = video_frame_times(joined.path)
-        assert {b - a for a, b in itertools.pairwise(times)} == {Fraction(1, 30)}
-        assert rung.frame_rate == 30
+        assert {b - a for a, b in itertools.pairwise(times)} == {1 / NTSC}
+        assert rung.frame_rate == NTSC
         assert rung.codecs is not None
         # ultrafast encodes the Constrained Baseline profile (42C0), level 3.0 (1E) here.
         assert re.fullmatch(r"avc1\.[0-9A-F]{6}", rung.codecs)
@@ -83,7 +91,7 @@ def test_segments_line_up_across_rungs_on_keyframes(
         join_rendition(landscape, f"{name}/index.m3u8", tmp_path / f"{name}.mp4")
         for name in ("360p", "240p")
     ]
-    assert joined[0].segment_starts == pytest.approx([0.0, 4.0], abs=1e-3)
+    assert joined[0].segment_starts == pytest.approx([0.0, 4.004], abs=1e-3)
     assert joined[0].segment_starts == joined[1].segment_starts
     assert all(joined[0].segment_keyframes)
     assert all(joined[1].segment_keyframes)
@@ -91,7 +99,7 @@ def test_segments_line_up_across_rungs_on_keyframes(
         [segment.duration for segment in media_playlist(landscape, f"{name}/index.m3u8").segments]
         for name in ("360p", "240p")
     ]
-    assert durations[0] == durations[1] == pytest.approx([4.0, 2.0], abs=1e-3)
+    assert durations[0] == durations[1] == pytest.approx([4.004, 2.002], abs=1e-3)
 
 
 def test_the_master_playlist_matches_the_media_playlists(landscape: LadderResult) -> None:
@@ -110,7 +118,7 @@ def test_the_master_playlist_matches_the_media_playlists(landscape: LadderResult
         assert info.bandwidth >= peak_segment_bitrate(landscape, variant.uri) + audio_peak
         assert info.average_bandwidth <= info.bandwidth
         assert info.resolution == (rung.width, rung.height)
-        assert info.frame_rate == pytest.approx(30.0)
+        assert info.frame_rate == pytest.approx(29.97)
         assert info.codecs == f"{rung.codecs},mp4a.40.2"
         assert info.audio == "audio"
     for uri in ("360p/index.m3u8", "240p/index.m3u8", "audio/index.m3u8"):
@@ -141,7 +149,7 @@ def test_the_download_is_a_faststart_mp4_of_the_top_rung_below_720p(
     assert boxes.index("moov") < boxes.index("mdat")
     decoded = decode_fully(path)
     assert (decoded.width, decoded.height) == (640, 360)
-    assert decoded.video_frames == round(SOURCE_SECONDS * 30)
+    assert decoded.video_frames == FRAMES
     assert decoded.audio_codec == "aac"
     assert abs(decoded.duration_seconds - SOURCE_SECONDS) <= 0.05
     # The same packets as the 360p rung: its size is that rendition's video plus the audio.

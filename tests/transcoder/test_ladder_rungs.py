@@ -1,12 +1,13 @@
 """The ladder's pure parts: which rungs, codec strings, the master playlist text."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import m3u8
 import pytest
 
 from services.transcoder.ladder import DEFAULT_RUNGS, LadderOptions, plan_rungs
-from services.transcoder.ladder.encode import keyframe_interval
+from services.transcoder.ladder.encode import hls_options, keyframe_interval, segment_seconds
 from services.transcoder.ladder.hls import AudioRendition, Variant, avc_codecs, master_playlist
 from services.transcoder.ladder.rungs import download_rung
 from services.transcoder.ladder.source import SourcePlan
@@ -88,6 +89,20 @@ def test_the_download_is_720p_or_the_top_rung_below() -> None:
 )
 def test_the_gop_lasts_two_seconds_of_output_frames(rate: Fraction, expected: int) -> None:
     assert keyframe_interval(rate, LadderOptions().gop_seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "hls_time"),
+    [
+        (Fraction(30), "3.999900"),
+        (Fraction(30000, 1001), "4.003900"),
+        (Fraction(25), "3.999900"),
+        (None, "3.999900"),
+    ],
+)
+def test_segments_are_cut_just_before_whole_gops(rate: Fraction | None, hls_time: str) -> None:
+    segment = segment_seconds(LadderOptions(), rate)
+    assert hls_options(Path("/tmp/rung"), segment)["hls_time"] == hls_time
 
 
 @pytest.mark.parametrize(

@@ -69,10 +69,28 @@ ProgressSink = Callable[[float], None]
 """Told the output time reached so far, in seconds."""
 
 
-def hls_options(folder: Path, segment_seconds: Fraction) -> dict[str, str]:
+SEGMENT_TIME_MARGIN_US = 100
+"""How much earlier than a segment's exact length the `hls` muxer is told to cut.
+
+It cuts at the first keyframe at or after `hls_time x n`, counted in whole
+microseconds, while keyframes sit at exact multiples of the GOP (2.002 s at 29.97
+fps) rounded to the stream's time base (up to 33 us off). 100 us earlier cuts at
+the intended keyframe, and the margin adds up to less than a GOP only after
+20,000 segments (22 hours; the duration limit is 4)."""
+
+
+def segment_seconds(options: LadderOptions, rate: Fraction | None) -> Fraction:
+    """Exact segment length: whole GOPs of whole frames at the output rate."""
+    if rate is None:
+        return options.segment_seconds
+    return options.segment_gops * keyframe_interval(rate, options.gop_seconds) / rate
+
+
+def hls_options(folder: Path, segment: Fraction) -> dict[str, str]:
     """FFmpeg `hls` muxer options: VOD, fMP4 (CMAF) segments, names relative to the playlist."""
+    microseconds = max(1, int(segment * 1_000_000) - SEGMENT_TIME_MARGIN_US)
     return {
-        "hls_time": f"{float(segment_seconds):.6f}",
+        "hls_time": f"{microseconds / 1_000_000:.6f}",
         "hls_playlist_type": "vod",
         "hls_list_size": "0",
         "hls_segment_type": "fmp4",
@@ -345,11 +363,13 @@ def run_pass(
             rate: Fraction | None = None
             if plan.video_index is not None:
                 rate = plan.output_frame_rate(options.max_frame_rate)
+            segment = segment_seconds(options, rate)
+            if rate is not None:
                 rung_outputs = [
                     open_output(
                         staging / rung.name / PLAYLIST_NAME,
                         "hls",
-                        hls_options(staging / rung.name, options.segment_seconds),
+                        hls_options(staging / rung.name, segment),
                     )
                     for rung in rungs
                 ]
@@ -358,7 +378,7 @@ def run_pass(
                 audio_output = open_output(
                     staging / AUDIO_FOLDER / PLAYLIST_NAME,
                     "hls",
-                    hls_options(staging / AUDIO_FOLDER, options.segment_seconds),
+                    hls_options(staging / AUDIO_FOLDER, segment),
                 )
                 audio = _AudioEncoder(audio_output, options.audio_bitrate, plan.start)
             # The HLS headers carry the encoders' parameter sets, which the download copies.
