@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 import m3u8
 from av.container import InputContainer
+from av.stream import Disposition
 
 from services.transcoder.ladder import LadderResult
 
@@ -115,11 +116,22 @@ def check_media_playlist(playlist: m3u8.M3U8) -> None:
     assert playlist.target_duration >= math.floor(longest + 0.5)
 
 
-def source_span(path: Path) -> float:
-    """Seconds from the first to the end of the last audio or video sample of a source."""
+def source_span(path: Path, *, video: bool = True, audio: bool = True) -> float:
+    """Seconds from the first to the end of the last sample of a file's first video and/or
+    audio stream (the default or first audio, as the ladder picks)."""
+    start, end = source_bounds(path, video=video, audio=audio)
+    return end - start
+
+
+def source_bounds(path: Path, *, video: bool = True, audio: bool = True) -> tuple[float, float]:
+    """Time of the first sample and end of the last, as `source_span` counts them."""
     with av.open(str(path)) as container:
         assert isinstance(container, InputContainer)
-        streams = [*container.streams.video[:1], *container.streams.audio[:1]]
+        defaults = [s for s in container.streams.audio if s.disposition & Disposition.default]
+        streams = [
+            *(container.streams.video[:1] if video else []),
+            *((defaults or list(container.streams.audio))[:1] if audio else []),
+        ]
         start: Fraction | None = None
         end = Fraction(0)
         for packet in container.demux(streams):
@@ -137,4 +149,4 @@ def source_span(path: Path) -> float:
                     length = (frame.duration or 0) * frame.time_base
                 start = begins if start is None else min(start, begins)
                 end = max(end, begins + length)
-        return float(end - (start or 0))
+        return float(start or 0), float(end)

@@ -16,7 +16,7 @@ import contextlib
 import itertools
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -36,7 +36,7 @@ from av.video.frame import PictureType, VideoFrame
 from av.video.stream import VideoStream
 
 from contracts.enums import JobErrorCode
-from services.common.media import MediaError, MediaLimits, decode, open_untrusted
+from services.common.media import MediaError, MediaLimits, open_untrusted
 from services.transcoder.ladder.rungs import Rung
 from services.transcoder.ladder.source import SourcePlan, check_complete
 from services.transcoder.ladder.types import LadderCancelledError, LadderOptions
@@ -230,6 +230,9 @@ class _VideoLadder:
         self._shape: tuple[int, int, str] | None = None
         self._time_base: Fraction | None = None
         self._start_ticks = 0
+        self._nominal_ticks = 1
+        self._held: VideoFrame | None = None
+        self._repeat_end: Fraction | None = None
         self._last_pts: int | None = None
         self.frames_out = 0
         self.dropped = 0
@@ -255,13 +258,34 @@ class _VideoLadder:
             )
         frame.pts = pts
         frame.time_base = self._time_base
+        if not frame.duration or frame.duration < self._nominal_ticks // 2:
+            # FLV and Matroska often state 1 ms or nothing; the `fps` filter takes the last
+            # picture's duration to decide where the video ends.
+            frame.duration = self._nominal_ticks
         # Source picture types would force x264's frame types (extra IDRs, broken GOPs).
         frame.pict_type = PictureType.NONE
-        self._source.push(frame)
-        self._drain()
+        # Each picture is held until the next arrives: only at the end is the last one's
+        # length known (repeat markers may extend it).
+        if self._held is not None:
+            self._source.push(self._held)
+            self._drain()
+        self._held = frame
+
+    def repeat_until(self, pts: int, time_base: Fraction) -> None:
+        """The source repeats its last picture until `pts` (Ogg Theora's empty packets)."""
+        self._repeat_end = max(self._repeat_end or Fraction(0), Fraction(pts * time_base))
 
     def flush(self) -> None:
         if self._source is not None:
+            held = self._held
+            if held is not None and self._repeat_end is not None:
+                assert held.pts is not None
+                assert self._time_base is not None
+                end = round(self._repeat_end / self._time_base) - self._start_ticks
+                held.duration = max(held.duration, end - held.pts)
+            if held is not None:
+                self._source.push(held)
+                self._held = None
             self._source.push(None)
             self._drain()
         for stream, fanout in zip(self.streams, self.fanouts, strict=True):
@@ -285,6 +309,7 @@ class _VideoLadder:
         time_base = frame.time_base or Fraction(1, 90_000)
         self._time_base = time_base
         self._start_ticks = round(self._plan.start / time_base)
+        self._nominal_ticks = max(1, round(1 / (self.rate * time_base)))
         self._shape = (frame.width, frame.height, frame.format.name)
         graph = Graph()
         graph.threads = self._options.filter_threads
@@ -449,7 +474,7 @@ def _decode_into(
         streams.append(video_in)
     if audio is not None:
         streams.append(next(s for s in container.streams.audio if s.index == plan.audio_index))
-    for frame in decode(container, streams, limits, started_at=started):
+    for frame in _decode(container, streams, limits, started, video):
         if should_stop():
             raise LadderCancelledError
         if isinstance(frame, VideoFrame):
@@ -461,6 +486,37 @@ def _decode_into(
             audio.add(frame)
             if video is None:
                 on_media_time(audio.end_seconds)
+
+
+def _decode(
+    container: InputContainer,
+    streams: list[VideoStream | AudioStream],
+    limits: MediaLimits,
+    started: float,
+    video: _VideoLadder | None,
+) -> Iterator[VideoFrame | AudioFrame]:
+    """`services.common.media.decode`, telling `video` where empty repeat packets end."""
+    try:
+        for packet in container.demux(streams):
+            if packet.size == 0 and packet.pts is not None:
+                if video is not None and packet.stream.type == "video" and packet.time_base:
+                    video.repeat_until(packet.pts + max(1, packet.duration or 0), packet.time_base)
+                continue
+            for frame in packet.decode():
+                if isinstance(frame, VideoFrame | AudioFrame):
+                    yield frame
+            if time.monotonic() - started > limits.max_decode_seconds:
+                raise MediaError(
+                    JobErrorCode.LIMIT_EXCEEDED,
+                    f"Processing took longer than {limits.max_decode_seconds:.0f} s and was "
+                    "stopped.",
+                )
+    except av.error.FFmpegError as error:
+        raise MediaError(
+            JobErrorCode.DAMAGED_MEDIA,
+            f"The file is damaged or truncated: decoding failed ({error.strerror or error}). "
+            "Upload the complete original file.",
+        ) from error
 
 
 def _abandon(outputs: list[OutputContainer], staging: Path) -> None:

@@ -130,7 +130,8 @@ def probe_source(
             start=start,
             duration=duration,
             duration_in_header=in_header,
-            source_frame_rate=frame_rate(video),
+            # Matroska and FLV claim 1000 fps: measured from packet timestamps instead.
+            source_frame_rate=frame_rate(video, container),
             upright=tuple(upright),
             sample_aspect_ratio=sample_aspect_ratio,
             display_width=width,
