@@ -12,8 +12,12 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import m3u8
+import numpy as np
 import pytest
+from av.container import OutputContainer
+from av.stream import Disposition
 
 from services.common.media import MediaError
 from services.transcoder.ladder import (
@@ -254,6 +258,44 @@ def test_timestamps_far_from_zero_start_the_output_at_zero(tmp_path: Path) -> No
     assert rung.path is not None
     decoded = decode_fully(join_rendition(result, rung.path, tmp_path / "rung.mp4").path)
     assert decoded.video_frames == 25
+
+
+def write_two_audio_tracks(path: Path) -> Path:
+    """2 s of video, a first audio track of 0.5 s, and a second of 2 s flagged default."""
+    with av.open(str(path), "w", format="matroska") as container:
+        assert isinstance(container, OutputContainer)
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 320, 240, "yuv420p"
+        video.options = {"preset": "ultrafast"}
+        first, second = (container.add_stream("aac", rate=48_000) for _ in range(2))
+        first.layout = second.layout = "stereo"
+        first.disposition = Disposition(0)
+        second.disposition = Disposition.default
+        for index in range(50):
+            picture = av.VideoFrame.from_ndarray(
+                np.full((240, 320, 3), index * 4, np.uint8), format="rgb24"
+            )
+            picture.pts, picture.time_base = index, Fraction(1, 25)
+            container.mux(video.encode(picture))
+        container.mux(video.encode(None))
+        for stream, seconds in ((first, 0.5), (second, 2.0)):
+            total = int(seconds * 48_000)
+            for offset in range(0, total, 1024):
+                count = min(1024, total - offset)
+                sound = av.AudioFrame.from_ndarray(
+                    np.zeros((2, count), np.float32), format="fltp", layout="stereo"
+                )
+                sound.sample_rate, sound.pts = 48_000, offset
+                sound.time_base = Fraction(1, 48_000)
+                container.mux(stream.encode(sound))
+            container.mux(stream.encode(None))
+    return path
+
+
+def test_of_several_audio_tracks_the_default_one_is_used(tmp_path: Path) -> None:
+    source = write_two_audio_tracks(tmp_path / "two.mkv")
+    result = encode_ladder(source, tmp_path / "ladder", FAST)
+    assert result.output("audio").duration_seconds == pytest.approx(2.0, abs=0.05)
 
 
 def test_video_without_audio_has_no_audio_anywhere(tmp_path: Path) -> None:
