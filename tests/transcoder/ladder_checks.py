@@ -136,7 +136,11 @@ def source_bounds(path: Path, *, video: bool = True, audio: bool = True) -> tupl
         end = Fraction(0)
         for packet in container.demux(streams):
             if packet.size == 0 and packet.pts is not None:
-                continue  # Ogg Theora's repeat-frame markers
+                # Ogg Theora's repeat-frame markers: the previous picture lasts until here.
+                if packet.time_base is not None and packet.stream.type == "video":
+                    repeat = (packet.pts + max(1, packet.duration or 0)) * packet.time_base
+                    end = max(end, repeat)
+                continue
             for frame in packet.decode():
                 if not isinstance(frame, av.VideoFrame | av.AudioFrame):
                     continue
