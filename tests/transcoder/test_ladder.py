@@ -298,6 +298,44 @@ def test_of_several_audio_tracks_the_default_one_is_used(tmp_path: Path) -> None
     assert result.output("audio").duration_seconds == pytest.approx(2.0, abs=0.05)
 
 
+def write_audio_with_gaps(path: Path) -> Path:
+    """2.5 s of 25 fps video; audio from 0.3 s to 1 s and from 1.5 s to 2.5 s only."""
+    with av.open(str(path), "w", format="matroska") as container:
+        assert isinstance(container, OutputContainer)
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 160, 120, "yuv420p"
+        video.options = {"preset": "ultrafast"}
+        audio = container.add_stream("aac", rate=48_000)
+        audio.layout = "stereo"
+        for index in range(round(2.5 * 25)):
+            picture = av.VideoFrame.from_ndarray(
+                np.full((120, 160, 3), index * 4, np.uint8), format="rgb24"
+            )
+            picture.pts, picture.time_base = index, Fraction(1, 25)
+            container.mux(video.encode(picture))
+        container.mux(video.encode(None))
+        for begin, end in ((0.3, 1.0), (1.5, 2.5)):
+            for offset in range(round(begin * 48_000), round(end * 48_000), 1024):
+                count = min(1024, round(end * 48_000) - offset)
+                tone = np.full((2, count), 0.1, np.float32)
+                sound = av.AudioFrame.from_ndarray(tone, format="fltp", layout="stereo")
+                sound.sample_rate, sound.pts = 48_000, offset
+                sound.time_base = Fraction(1, 48_000)
+                container.mux(audio.encode(sound))
+        container.mux(audio.encode(None))
+    return path
+
+
+def test_a_late_start_and_gaps_in_the_audio_become_silence(tmp_path: Path) -> None:
+    source = write_audio_with_gaps(tmp_path / "gaps.mkv")
+    result = encode_ladder(source, tmp_path / "ladder", FAST)
+    audio = join_rendition(result, "audio/index.m3u8", tmp_path / "audio.mp4")
+    assert audio.segment_starts[0] == pytest.approx(0.0, abs=0.03)
+    decoded = decode_fully(audio.path)
+    assert decoded.duration_seconds == pytest.approx(2.5, abs=0.05)
+    assert result.output("120p").duration_seconds == pytest.approx(2.5, abs=0.04)
+
+
 def test_video_without_audio_has_no_audio_anywhere(tmp_path: Path) -> None:
     source = make_media(
         tmp_path / "silent.mp4", MediaSpec(duration_seconds=1.0, width=320, height=240, audio=False)

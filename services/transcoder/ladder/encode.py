@@ -25,7 +25,6 @@ from typing import Any
 import av
 import av.error
 from av.audio.frame import AudioFrame
-from av.audio.resampler import AudioResampler
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
 from av.filter import Graph
@@ -141,7 +140,11 @@ class _Fanout:
 
 
 class _AudioEncoder:
-    """AAC-LC 48 kHz stereo, encoded once; samples run on contiguously from the first."""
+    """AAC-LC 48 kHz stereo, encoded once, on the output's clock from 0.
+
+    One `aresample` graph resamples, downmixes and follows the source's timestamps:
+    a late start and gaps become silence, overlaps are trimmed (as `ffmpeg -async 1`).
+    """
 
     def __init__(self, container: OutputContainer, bitrate: int, start: Fraction) -> None:
         self.stream: AudioStream = container.add_stream("aac", rate=AUDIO_RATE)
@@ -150,46 +153,82 @@ class _AudioEncoder:
         self.stream.codec_context.open()
         self.fanout = _Fanout([(container, self.stream)])
         self._start = start
-        self._resampler: AudioResampler | None = None
-        self._resampler_input: tuple[str, str, int] | None = None
-        self._next_sample: int | None = None
+        self._graph: Graph | None = None
+        self._source: FilterContext | None = None
+        self._sink: FilterContext | None = None
+        self._input: tuple[str, str, int] | None = None
+        self._next_input: int | None = None
+        self._next_sample = 0
         self.samples = 0
 
     @property
     def end_seconds(self) -> float:
-        return (self._next_sample or 0) / AUDIO_RATE
+        return self._next_sample / AUDIO_RATE
 
     def add(self, frame: AudioFrame) -> None:
-        if self._next_sample is None:
-            # Audio may start later than video: that gap is kept.
-            time = frame.pts * frame.time_base if frame.pts is not None and frame.time_base else 0
-            self._next_sample = max(0, round((time - self._start) * AUDIO_RATE))
         key = (frame.format.name, frame.layout.name, frame.sample_rate)
-        if self._resampler is None or key != self._resampler_input:
-            # Layout or rate changed mid-stream (broadcast captures do this).
-            self._drain_resampler()
-            self._resampler = AudioResampler(
-                format="fltp", layout=AUDIO_LAYOUT, rate=AUDIO_RATE, frame_size=AAC_FRAME_SAMPLES
-            )
-            self._resampler_input = key
-        self._encode(self._resampler.resample(frame))
+        if self._graph is None or key != self._input:
+            # First frame, or the layout or rate changed mid-stream (broadcast captures).
+            self._drain(final=True)
+            self._build(frame, key)
+        assert self._source is not None
+        rate = frame.sample_rate
+        if frame.pts is not None and frame.time_base is not None:
+            pts = round((frame.pts * frame.time_base - self._start) * rate)
+        else:
+            pts = self._next_input or 0
+        self._next_input = pts + frame.samples
+        frame.pts, frame.time_base = pts, Fraction(1, rate)
+        self._source.push(frame)
+        self._drain()
 
     def flush(self) -> None:
-        self._drain_resampler()
+        self._drain(final=True)
         self.fanout.mux(self.stream.encode(None))
 
-    def _drain_resampler(self) -> None:
-        if self._resampler is not None:
-            self._encode(self._resampler.resample(None))
+    def _build(self, frame: AudioFrame, key: tuple[str, str, int]) -> None:
+        graph = Graph()
+        source = graph.add_abuffer(
+            format=frame.format.name,
+            sample_rate=frame.sample_rate,
+            layout=frame.layout.name,
+            time_base=Fraction(1, frame.sample_rate),
+        )
+        # Timestamps drive the samples: silence from 0 to a late first sample and in gaps
+        # over 50 ms, overlaps trimmed; `first_pts` continues where the output stands.
+        resample = graph.add(
+            "aresample",
+            f"async=1:min_hard_comp=0.05:first_pts={self._next_sample}:osr={AUDIO_RATE}",
+        )
+        shape = graph.add(
+            "aformat", f"sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts={AUDIO_LAYOUT}"
+        )
+        sink = graph.add("abuffersink")
+        source.link_to(resample)
+        resample.link_to(shape)
+        shape.link_to(sink)
+        graph.configure()
+        graph.set_audio_frame_size(AAC_FRAME_SAMPLES)
+        self._graph, self._source, self._sink, self._input = graph, source, sink, key
 
-    def _encode(self, frames: list[AudioFrame]) -> None:
-        for frame in frames:
-            assert self._next_sample is not None
+    def _drain(self, *, final: bool = False) -> None:
+        if self._source is None or self._sink is None:
+            return
+        if final:
+            self._source.push(None)
+        while True:
+            try:
+                frame = self._sink.pull()
+            except (av.error.BlockingIOError, av.error.EOFError):
+                break
+            assert isinstance(frame, AudioFrame)
             frame.pts = self._next_sample
             frame.time_base = Fraction(1, AUDIO_RATE)
             self._next_sample += frame.samples
             self.samples += frame.samples
             self.fanout.mux(self.stream.encode(frame))
+        if final:
+            self._graph = self._source = self._sink = None
 
 
 class _VideoLadder:
