@@ -10,7 +10,7 @@ from services.transcoder.ladder import DEFAULT_RUNGS, LadderOptions, plan_rungs
 from services.transcoder.ladder.encode import hls_options, keyframe_interval, segment_seconds
 from services.transcoder.ladder.hls import AudioRendition, Variant, avc_codecs, master_playlist
 from services.transcoder.ladder.rungs import download_rung
-from services.transcoder.ladder.source import SourcePlan
+from services.transcoder.ladder.source import SourcePlan, parse_filter_chain
 
 
 def sizes(width: int, height: int) -> list[tuple[int, int]]:
@@ -172,3 +172,13 @@ def test_the_master_playlist_parses_and_lists_the_highest_variant_first() -> Non
         "audio/index.m3u8",
         "YES",
     )
+
+
+def test_upright_filters_may_come_as_a_filter_chain() -> None:
+    assert parse_filter_chain("yadif=mode=send_frame:deint=interlaced,transpose=clock") == (
+        ("yadif", "mode=send_frame:deint=interlaced"),
+        ("transpose", "clock"),
+    )
+    assert parse_filter_chain("hflip, vflip") == (("hflip", ""), ("vflip", ""))
+    assert parse_filter_chain(r"eq=contrast=1\,1,null") == (("eq", "contrast=1,1"), ("null", ""))
+    assert parse_filter_chain("") == ()

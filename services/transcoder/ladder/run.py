@@ -9,7 +9,7 @@ before a new one starts, so a rerun overwrites cleanly.
 import logging
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -27,9 +27,8 @@ from services.transcoder.ladder.encode import (
 )
 from services.transcoder.ladder.progress import LadderProgress, ProgressCallback
 from services.transcoder.ladder.rungs import OWN_RUNG_MARGIN, Rung, download_rung, plan_rungs
-from services.transcoder.ladder.source import SourcePlan, probe_source
+from services.transcoder.ladder.source import SourcePlan, UprightFilters, probe_source
 from services.transcoder.ladder.types import (
-    FilterStep,
     LadderOptions,
     LadderOutput,
     LadderPhase,
@@ -58,7 +57,7 @@ def encode_ladder(
     out_dir: Path,
     options: LadderOptions | None = None,
     *,
-    upright_filters: Sequence[FilterStep] | None = None,
+    upright_filters: UprightFilters = None,
     on_progress: ProgressCallback = _ignore_progress,
     should_stop: Callable[[], bool] = _never,
     limits: MediaLimits | None = None,

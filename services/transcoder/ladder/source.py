@@ -6,6 +6,7 @@ picture's display size, which decides the rungs. Unusable sources fail here, as
 typed `MediaError`s.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -79,13 +80,30 @@ class SourcePlan:
         return min(rate, cap)
 
 
-def probe_source(
-    source: Path, limits: MediaLimits, upright: Sequence[FilterStep] | None
-) -> SourcePlan:
+UprightFilters = str | Sequence[FilterStep] | None
+"""Steps as `(name, args)` pairs, or a libavfilter chain such as
+`"yadif=deint=interlaced,transpose=clock"` (commas inside arguments escaped as `\\,`),
+or None to derive them from the first picture."""
+
+
+def parse_filter_chain(chain: str) -> tuple[FilterStep, ...]:
+    """`"a=x:y,b"` as `(("a", "x:y"), ("b", ""))`; `\\,` stays inside an argument."""
+    steps = []
+    for part in re.split(r"(?<!\\),", chain.strip()):
+        if not part.strip():
+            continue
+        name, _, args = part.strip().partition("=")
+        steps.append((name, args.replace("\\,", ",")))
+    return tuple(steps)
+
+
+def probe_source(source: Path, limits: MediaLimits, upright: UprightFilters) -> SourcePlan:
     """Pick the streams and measure the upright picture (raises `MediaError`).
 
     `upright` None derives the filters from the first picture (rotation, interlacing).
     """
+    if isinstance(upright, str):
+        upright = parse_filter_chain(upright)
     with open_untrusted(source, limits) as container:
         video = primary_video_stream(container)
         audio = primary_audio_stream(container)
