@@ -63,6 +63,9 @@ class VideoTrack:
         self._stream.height = plan.height
         self._stream.pix_fmt = "yuv420p"
         self._stream.codec_context.time_base = VIDEO_TIME_BASE
+        # Frame threads, as the ffmpeg CLI uses; left alone, libx264 slices each picture
+        # across threads instead, 10-25 % slower.
+        self._stream.codec_context.thread_type = "FRAME"
         self._stream.options = {
             "preset": options.preset,
             "crf": str(options.crf),

@@ -5,6 +5,7 @@ migrate step runs first, as the init step does; each service must then answer it
 readiness probe and the image's HEALTHCHECK command."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,3 +171,39 @@ def test_the_gateway_refuses_to_start_without_a_required_secret(
     )
     assert result.returncode != 0
     assert missing.removeprefix("ECHO_").lower() in (result.stdout + result.stderr).lower()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services.migrate.database reads deploy/migrations beside the source tree, not "
+    "the package data the image ships (services/migrate/migrations); requested of its owner",
+)
+@pytest.mark.servers
+def test_the_migrate_image_finds_its_migrations_in_the_package(
+    postgres: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    """The image's layout: the packages in site-packages, the SQL inside services.migrate
+    (as deploy/Dockerfile copies it), no repository around; migrations must apply."""
+    site = tmp_path / "site-packages"
+    for package in ("contracts", "services"):
+        shutil.copytree(
+            ROOT / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copytree(ROOT / "deploy" / "migrations", site / "services" / "migrate" / "migrations")
+    name = f"echo_layout_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres.dsn, autocommit=True) as conn:
+        conn.execute(f"create database {name}")
+    env = {
+        **_environment("migrate", {"ECHO_DATABASE_URL": make_conninfo(postgres.dsn, dbname=name)}),
+        "PYTHONPATH": str(site),
+    }
+    result = subprocess.run(
+        [*_command("migrate"), "--skip-bus"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -294,3 +294,14 @@ async def test_openapi_has_clean_operation_ids_and_real_media_types(gateway: Gat
     assert (not_found.status_code, not_found.json()["code"]) == (404, "not_found")
     wrong = await gateway.client.put("/api/videos")
     assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
+
+
+async def test_multipart_uploads_count_against_the_quota(
+    start_gateway: StartGateway, token: str, blob_root: Path
+) -> None:
+    async with start_gateway(user_quota_bytes=10) as gateway:
+        assert (await gateway.upload(token, b"123456")).status_code == 201
+        refused = await gateway.upload(token, b"1234567")
+        assert (refused.status_code, refused.json()["code"]) == (413, "quota_exceeded")
+        stored = [path for path in blob_root.rglob("*") if path.is_file()]
+        assert len(stored) == 1

@@ -14,7 +14,6 @@ import psycopg
 import pytest
 from tusclient import client as tus
 from tusclient.exceptions import TusCommunicationError
-from tusclient.uploader.uploader import AsyncUploader
 
 from tests.gateway.conftest import Served
 from tests.support.bus import eventually
@@ -37,8 +36,9 @@ async def _tus_upload(
     stop_at: int | None = None,
     url: str | None = None,
     **options: Any,
-) -> AsyncUploader:
-    """Upload `path` (up to `stop_at`) with tuspy, as a browser's tus client would."""
+) -> tuple[str, int]:
+    """Upload `path` (up to `stop_at`) with tuspy, as a browser's tus client would;
+    returns the upload's URL and the offset reached."""
     with path.open("rb") as stream:
         # Given a URL, tuspy asks for the offset with a blocking request: off the loop.
         uploader = await asyncio.to_thread(
@@ -49,7 +49,8 @@ async def _tus_upload(
             **options,
         )
         await uploader.upload(stop_at=stop_at)
-    return uploader
+    assert uploader.url is not None
+    return uploader.url, uploader.offset
 
 
 def _leftovers(blob_root: Path) -> list[Path]:
@@ -114,14 +115,14 @@ async def _send_partial(url: str, token: str, offset: int, sent: bytes, declared
 async def test_tuspy_uploads_a_video_in_chunks_with_checksums(
     served: Served, token: str, sample_video: Path, blob_root: Path, clean_database: str
 ) -> None:
-    uploader = await _tus_upload(
+    location, _ = await _tus_upload(
         served,
         token,
         sample_video,
         metadata={"filename": "holiday.mp4", "filetype": "video/mp4", "title": "Holiday"},
         upload_checksum=True,
     )
-    video_id = uuid.UUID(uploader.url.rsplit("/", 1)[-1])
+    video_id = uuid.UUID(location.rsplit("/", 1)[-1])
 
     gateway = served.gateway
     response = await gateway.client.get(f"/api/videos/{video_id}", headers=gateway.auth(token))
@@ -150,23 +151,23 @@ async def test_tuspy_uploads_a_video_in_chunks_with_checksums(
 async def test_an_interrupted_upload_resumes_from_its_offset(
     served: Served, token: str, sample_video: Path, blob_root: Path
 ) -> None:
-    first = await _tus_upload(served, token, sample_video, stop_at=2 * CHUNK)
+    location, _ = await _tus_upload(served, token, sample_video, stop_at=2 * CHUNK)
     # The connection breaks in the middle of the next chunk: what arrived is kept.
     data = sample_video.read_bytes()
-    await _send_partial(first.url, token, 2 * CHUNK, data[2 * CHUNK : 2 * CHUNK + 10_000], CHUNK)
+    await _send_partial(location, token, 2 * CHUNK, data[2 * CHUNK : 2 * CHUNK + 10_000], CHUNK)
 
     gateway = served.gateway
 
     async def kept() -> int:
-        head = await gateway.client.head(first.url, headers={**TUS, **gateway.auth(token)})
+        head = await gateway.client.head(location, headers={**TUS, **gateway.auth(token)})
         offset = int(head.headers["Upload-Offset"])
         return offset if offset > 2 * CHUNK else 0
 
     assert await eventually(kept, what="partial chunk kept") == 2 * CHUNK + 10_000
 
-    resumed = await _tus_upload(served, token, sample_video, url=first.url)
-    assert resumed.offset == len(data)
-    video_id = first.url.rsplit("/", 1)[-1]
+    _, reached = await _tus_upload(served, token, sample_video, url=location)
+    assert reached == len(data)
+    video_id = location.rsplit("/", 1)[-1]
     video = (
         await gateway.client.get(f"/api/videos/{video_id}", headers=gateway.auth(token))
     ).json()
@@ -180,17 +181,17 @@ async def test_an_abandoned_upload_expires_and_its_bytes_are_swept(
     async with serve_gateway(
         upload_expiry_seconds=1.0, upload_sweep_interval_seconds=0.2
     ) as served:
-        uploader = await _tus_upload(served, token, sample_video, stop_at=CHUNK)
+        location, _ = await _tus_upload(served, token, sample_video, stop_at=CHUNK)
         assert _leftovers(blob_root)
 
         async def swept() -> bool:
             head = await served.gateway.client.head(
-                uploader.url, headers={**TUS, **served.gateway.auth(token)}
+                location, headers={**TUS, **served.gateway.auth(token)}
             )
             return head.status_code == 404 and not _leftovers(blob_root)
 
         await eventually(swept, within=15, what="expired upload swept")
-        late = await _patch(served, token, uploader.url, CHUNK, b"x" * 10)
+        late = await _patch(served, token, location, CHUNK, b"x" * 10)
         assert late.status_code == 404
 
 

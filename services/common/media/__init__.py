@@ -37,6 +37,7 @@ from services.common.media.upright import (
     is_interlaced,
     upright_filters,
     upright_graph,
+    upright_steps,
 )
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "stream_duration",
     "upright_filters",
     "upright_graph",
+    "upright_steps",
 ]

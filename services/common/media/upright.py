@@ -44,14 +44,9 @@ def is_interlaced(stream: VideoStream, frame: VideoFrame) -> bool:
     return frame.interlaced_frame or stream.codec_context.field_order in INTERLACED_FIELD_ORDERS
 
 
-def upright_filters(
-    geometry: DisplayGeometry,
-    size: tuple[int, int],
-    *,
-    deinterlace: bool,
-    picture: PictureFormat,
-) -> list[tuple[str, str]]:
-    """The libavfilter steps, in order, from a decoded stored picture to an upright output one."""
+def upright_steps(geometry: DisplayGeometry, *, deinterlace: bool) -> list[tuple[str, str]]:
+    """The libavfilter steps that turn a decoded stored picture upright, before any scaling
+    (the single rendition scales once after them; the ladder splits, then scales per rung)."""
     steps: list[tuple[str, str]] = [DEINTERLACER] if deinterlace else []
     match geometry.quarter_turns:
         case 1:
@@ -60,6 +55,18 @@ def upright_filters(
             steps += [("hflip", ""), ("vflip", "")]
         case 3:
             steps.append(("transpose", "cclock"))
+    return steps
+
+
+def upright_filters(
+    geometry: DisplayGeometry,
+    size: tuple[int, int],
+    *,
+    deinterlace: bool,
+    picture: PictureFormat,
+) -> list[tuple[str, str]]:
+    """The libavfilter steps, in order, from a decoded stored picture to an upright output one."""
+    steps = upright_steps(geometry, deinterlace=deinterlace)
     width, height = size
     scale = f"{width}:{height}:out_range={'pc' if picture.full_range else 'tv'}"
     if picture.color_matrix is not None:

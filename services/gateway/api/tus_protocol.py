@@ -46,8 +46,6 @@ REQUEST_HEADERS = (
     "Upload-Metadata",
     "Upload-Checksum",
     "Upload-Defer-Length",
-    "Upload-Concat",
-    "X-HTTP-Method-Override",
 )
 """Request headers a browser's tus client sends (CORS)."""
 

@@ -2,11 +2,13 @@
 
 The body streams into blob storage (`multipart.receive_file`). Content is not
 inspected: an empty or non-video file is accepted and its jobs fail with a
-readable reason, as the workers decide.
+readable reason, as the workers decide (resumable uploads probe it: `api/tus.py`).
+The quota is checked against the declared length before reading and the real size
+after.
 """
 
 import logging
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request, Response
 from starlette.requests import ClientDisconnect
@@ -16,15 +18,24 @@ from services.common.blobs import source_key
 from services.common.logging import log_context
 from services.gateway.api import views
 from services.gateway.api.deps import CurrentUser, Parts
-from services.gateway.api.multipart import FILE_FIELD, MAX_TITLE, TITLE_FIELD, receive_file
+from services.gateway.api.multipart import (
+    ENVELOPE_ALLOWANCE,
+    FILE_FIELD,
+    MAX_TITLE,
+    TITLE_FIELD,
+    receive_file,
+)
 from services.gateway.api.problems import (
     COMMON_ERRORS,
     ApiError,
     MalformedUploadError,
+    QuotaExceededError,
     UnsupportedMediaTypeError,
     UploadTooLargeError,
     problem_responses,
 )
+from services.gateway.api.quota import ensure_room
+from services.gateway.parts import GatewayParts
 from services.gateway.pipeline.intake import StoredUpload, record_upload
 from services.gateway.storage import video_prefix
 
@@ -67,7 +78,11 @@ _UPLOAD_BODY = {
     summary="Upload a video",
     response_model=VideoUploadResponseSchema,
     responses=problem_responses(
-        *COMMON_ERRORS, MalformedUploadError, UploadTooLargeError, UnsupportedMediaTypeError
+        *COMMON_ERRORS,
+        MalformedUploadError,
+        UploadTooLargeError,
+        QuotaExceededError,
+        UnsupportedMediaTypeError,
     ),
     openapi_extra={"requestBody": _UPLOAD_BODY},
 )
@@ -78,14 +93,21 @@ async def upload_video(
     video_id = uuid4()
     prefix = video_prefix(user.user_id, video_id)
     metrics = parts.metrics
+    quota = parts.config.gateway.user_quota_bytes
     with log_context(video_id=video_id):
         try:
+            declared = request.headers.get("content-length", "")
+            if quota is not None and declared.isdigit():
+                # The envelope's allowance off: never refuses a body that would fit.
+                await _ensure_room(parts, user.user_id, int(declared) - ENVELOPE_ALLOWANCE)
             received = await receive_file(
                 request,
                 parts.store,
                 source_key(user.user_id, video_id),
                 parts.config.gateway.max_upload_bytes,
             )
+            if quota is not None:
+                await _ensure_room(parts, user.user_id, received.size_bytes)
             upload = StoredUpload(
                 owner_id=user.user_id,
                 video_id=video_id,
@@ -113,6 +135,11 @@ async def upload_video(
     return VideoUploadResponseSchema(
         video=views.video(video), jobs=[views.job(job) for job in jobs]
     )
+
+
+async def _ensure_room(parts: GatewayParts, owner_id: UUID, incoming: int) -> None:
+    async with parts.db.service() as conn:
+        await ensure_room(conn, owner_id, max(incoming, 0), parts.config.gateway.user_quota_bytes)
 
 
 def _failure_outcome(error: BaseException) -> str:
