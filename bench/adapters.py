@@ -1,24 +1,26 @@
 """Echo's side of the media benchmarks: the only place `bench/` calls into services.
 
-The transcoder and the probe are being reshaped; when their entry points move,
-only these functions change.
+When the transcoder's or the probe's entry points move, only these functions change.
 """
 
 import os
 import uuid
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from contracts.enums import JobKind
 from contracts.events import JobRequestedCommand
 from contracts.media import BlobRef, MediaProbe
 from services.common.blobs import LocalBlobStore, source_key
-from services.common.media import MediaLimits
+from services.common.media import DEINTERLACER, MediaLimits
 from services.common.worker import JobContext
 from services.metadata.probe import probe_media
-from services.transcoder.encoding import EncodeOptions
-from services.transcoder.pipeline import transcode
-from services.transcoder.plan import plan_rendition
+from services.transcoder.job import transcode
+from services.transcoder.ladder import LadderOptions, RungSpec, plan_rungs
+from services.transcoder.ladder.encode import keyframe_interval
+from services.transcoder.ladder.rungs import download_rung
+from services.transcoder.ladder.source import probe_source
 
 # Fixed ids: every run writes to the same keys, which the benchmark clears between runs.
 _OWNER = uuid.UUID("00000000-0000-4000-8000-00000000be4c")
@@ -27,26 +29,45 @@ _VIDEO = uuid.UUID("00000000-0000-4000-8000-00000000f11e")
 
 @dataclass(frozen=True)
 class TranscodeSettings:
-    """The transcoder's encoding settings (`ECHO_TRANSCODER_*`), given to both sides."""
+    """The ladder's MP4-only configuration: one rung and its download, given to both sides.
 
-    max_height: int = 720
+    `ECHO_TRANSCODER_RUNGS='[{"short_side": 720, ...}]'` makes the transcoder encode so.
+    """
+
+    short_side: int = 720
+    max_bitrate: int = 3_000_000
+    buffer_size: int = 6_000_000
     preset: str = "veryfast"
     crf: int = 23
     audio_bitrate: int = 128_000
     threads: int = 0
 
+    def ladder_options(self) -> LadderOptions:
+        return LadderOptions(
+            rungs=(RungSpec(self.short_side, self.max_bitrate, self.buffer_size),),
+            preset=self.preset,
+            crf=self.crf,
+            audio_bitrate=self.audio_bitrate,
+            download_short_side=self.short_side,
+            threads=self.threads,
+        )
+
 
 @dataclass(frozen=True)
 class PictureShape:
-    """What Echo's plan decides for a source's picture, so the CLI can be told the same."""
+    """What Echo's ladder decides for a source's picture, so the CLI can be told the same."""
 
     width: int
     height: int
     deinterlace: bool
+    frame_rate: Fraction
+    keyint: int
+    max_bitrate: int
+    buffer_size: int
 
 
 def echo_transcode(source: Path, store_root: Path, settings: TranscodeSettings) -> None:
-    """Run Echo's transcode pipeline on `source` as the worker would, minus the bus."""
+    """Run Echo's transcode work on `source` as the worker would, minus the bus."""
     store = LocalBlobStore(store_root)
     key = source_key(_OWNER, _VIDEO)
     stored = store.path(key)
@@ -64,16 +85,7 @@ def echo_transcode(source: Path, store_root: Path, settings: TranscodeSettings) 
         original_filename=source.name,
     )
     context = JobContext(command=command, store=store, limits=MediaLimits())
-    transcode(
-        context,
-        EncodeOptions(
-            max_height=settings.max_height,
-            preset=settings.preset,
-            crf=settings.crf,
-            audio_bitrate=settings.audio_bitrate,
-            threads=settings.threads,
-        ),
-    )
+    transcode(context, settings.ladder_options())
 
 
 def echo_outputs(store_root: Path) -> Path:
@@ -82,11 +94,25 @@ def echo_outputs(store_root: Path) -> Path:
 
 
 def echo_picture(source: Path, settings: TranscodeSettings) -> PictureShape | None:
-    """The output picture Echo's plan chooses for `source`; None for audio-only."""
-    plan = plan_rendition(source, MediaLimits(), settings.max_height)
-    if plan.video is None:
+    """The rung Echo's ladder encodes for `source`; None for audio-only.
+
+    At up to 30 fps: above, the ladder raises the rate caps, which this does not follow.
+    """
+    options = settings.ladder_options()
+    plan = probe_source(source, MediaLimits())
+    if not plan.has_video:
         return None
-    return PictureShape(plan.video.width, plan.video.height, plan.video.deinterlace)
+    rate = plan.output_frame_rate(options.max_frame_rate)
+    rung = download_rung(plan_rungs(plan.display_width, plan.display_height, options.rungs))
+    return PictureShape(
+        width=rung.width,
+        height=rung.height,
+        deinterlace=DEINTERLACER in plan.upright,
+        frame_rate=rate,
+        keyint=keyframe_interval(rate, options.gop_seconds),
+        max_bitrate=rung.max_bitrate,
+        buffer_size=rung.buffer_size,
+    )
 
 
 def echo_probe(source: Path) -> MediaProbe:

@@ -22,19 +22,30 @@ COPY_CHUNK = 1024 * 1024
 def ffmpeg_transcode_command(
     source: Path, target: Path, settings: TranscodeSettings, picture: PictureShape | None
 ) -> list[str]:
-    """`ffmpeg` with Echo's settings, then SHA-256 and fsync of the output, as Echo does.
+    """`ffmpeg` with Echo's ladder settings for one rung and its MP4, then SHA-256 and
+    fsync of the output, as Echo does.
 
-    The picture size comes from Echo's own plan, so both sides encode the same pixels;
-    ffmpeg rotates by the display matrix itself (`-autorotate`, its default).
+    The picture (size, constant rate, GOP, rate caps) comes from Echo's own ladder, so
+    both sides encode the same pixels; ffmpeg rotates by the display matrix itself
+    (`-autorotate`, its default). Echo also muxes the same packets into the rung's HLS
+    playlist and segments; the CLI writes the MP4 only.
     """
     video: list[str] = ["-vn"]
     if picture is not None:
         filters = [DEINTERLACER] if picture.deinterlace else []
-        filters += [f"scale={picture.width}:{picture.height}", "setsar=1", "format=yuv420p"]
+        filters += [
+            f"fps={picture.frame_rate}:start_time=0:round=near",
+            f"scale={picture.width}:{picture.height}:out_range=tv",
+            "setsar=1",
+            "format=yuv420p",
+        ]
+        keyint = picture.keyint
         video = [
             "-vf", ",".join(filters),
             "-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf),
-            "-bf", "0", "-threads", str(settings.threads),
+            "-maxrate", str(picture.max_bitrate), "-bufsize", str(picture.buffer_size),
+            "-x264-params", f"keyint={keyint}:min-keyint={keyint}:scenecut=0:open-gop=0",
+            "-threads", str(settings.threads),
         ]  # fmt: skip
     ffmpeg = [
         "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), *video,

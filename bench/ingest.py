@@ -7,7 +7,8 @@ Echo, two sides: `POST /api/videos` (multipart/form-data streamed from the file)
 tus upload (`POST /api/uploads` then one `PATCH` streaming the whole file, as tus-js-client
 does with its default chunk size). Both hash SHA-256, write and fsync the blob, and record
 the rows and the outbox; tus also probes the first MiBs and the finished file with the
-hardened opener. The workers are stopped so they do not compete for the disk. Measured:
+hardened opener. Only the gateway runs (with its NATS and Postgres), so no worker
+competes for the disk, and the bench does not depend on them. Measured:
 the client's wall time; the gateway process's CPU time and peak RSS (`VmHWM`, reset
 before each run), which must stay flat whatever the size.
 
@@ -18,6 +19,11 @@ source's pages are dropped from the page cache and the previous output deleted.
 """
 
 import argparse
+import contextlib
+import hashlib
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -31,7 +37,6 @@ import httpx
 import numpy as np
 from rich.console import Console
 
-from bench.baselines import COPY_CHUNK, raw_copy
 from bench.cache import evict
 from bench.harness import (
     BenchRun,
@@ -46,12 +51,83 @@ from bench.harness import (
     peak_rss,
     reset_peak_rss,
 )
-from bench.platform import Platform, Release, running_platform
+from services.common.auth import mint_token
+from services.devstack.ports import free_port
+from services.devstack.servers import EmbeddedPostgres, NatsServer
 
 console = Console()
 MIB = 1024 * 1024
-WORKERS = ("transcoder", "metadata")
+COPY_CHUNK = MIB
 _TIMEOUT = 3600
+_READY_SECONDS = 60
+_SECRET = "bench-ingest-secret-" + "s" * 32
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A running gateway process, as the bench reaches it."""
+
+    gateway_url: str
+    pid: int
+    blobs: Path
+
+    def token(self, user_id: uuid.UUID) -> str:
+        return mint_token(_SECRET, user_id)
+
+
+@contextlib.contextmanager
+def gateway_only(data: Path) -> Iterator[Platform]:
+    """NATS, Postgres, the migrate step and `python -m services.gateway`, nothing else."""
+    nats = NatsServer(data / "nats").start()
+    postgres = EmbeddedPostgres(data / "postgres").start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "ECHO_ENVIRONMENT": "development",
+        "ECHO_NATS_URL": nats.url,
+        "ECHO_DATABASE_URL": postgres.dsn,
+        "ECHO_BLOB_URL": (data / "blobs").resolve().as_uri(),
+        "ECHO_JWT_SECRET": _SECRET,
+        "ECHO_GATEWAY_PORT": str(port),
+        "ECHO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("ECHO_BLOB_ROOT", None)
+    gateway: subprocess.Popen[bytes] | None = None
+    try:
+        subprocess.run([sys.executable, "-m", "services.migrate"], env=env, check=True)
+        gateway = subprocess.Popen([sys.executable, "-m", "services.gateway"], env=env)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + _READY_SECONDS
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline or gateway.poll() is not None:
+                raise RuntimeError("the gateway did not become ready")
+            time.sleep(0.2)
+        yield Platform(url, gateway.pid, data / "blobs")
+    finally:
+        if gateway is not None:
+            gateway.terminate()
+            gateway.wait(timeout=30)
+        postgres.stop()
+        nats.stop()
+
+
+def raw_copy(source: Path, target: Path) -> str:
+    """Copy with SHA-256 and fsync: the least an upload must do with the same bytes.
+
+    The same as `bench.baselines.raw_copy`, kept here so this bench does not import the
+    transcoder (which `bench.baselines` needs for its other baselines).
+    """
+    digest = hashlib.sha256()
+    with source.open("rb") as reader, target.open("wb") as writer:
+        while chunk := reader.read(COPY_CHUNK):
+            digest.update(chunk)
+            writer.write(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return digest.hexdigest()
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:
@@ -111,7 +187,6 @@ class GatewayIngest:
 
     platform: Platform
     source: Path
-    blobs: Path
     protocol: str
 
     @property
@@ -131,9 +206,9 @@ class GatewayIngest:
         )
 
     def run(self) -> Sample:
-        _clear_blobs(self.blobs)
+        _clear_blobs(self.platform.blobs)
         evict(self.source)
-        gateway = self.platform.pids["gateway"]
+        gateway = self.platform.pid
         token = self.platform.token(uuid.uuid4())
         peak_was_reset = reset_peak_rss(gateway)
         cpu_started = cpu_seconds(gateway)
@@ -194,12 +269,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="echo-bench-ingest-") as temp:
         work = Path(temp)
         clip = _clip(work / "clip.ts")
-        data = work / "platform"
-        with running_platform(Release.this(), data, stop=WORKERS) as platform:
+        with gateway_only(work / "platform") as platform:
             for size_mib in args.size_mib or [100]:
-                run.comparisons.extend(
-                    _compare_size(platform, work, data / "blobs", size_mib, clip, args)
-                )
+                run.comparisons.extend(_compare_size(platform, work, size_mib, clip, args))
     run.notes.append(
         "Echo's CPU and peak RSS are the gateway process's; the raw copy's are this "
         "process's (it holds one 1 MiB chunk; its peak RSS is mostly the interpreter)."
@@ -210,7 +282,6 @@ def main() -> None:
 def _compare_size(
     platform: Platform,
     work: Path,
-    blobs: Path,
     size_mib: int,
     clip: bytes,
     args: argparse.Namespace,
@@ -227,7 +298,7 @@ def _compare_size(
     raw = InProcessSide(
         "raw copy",
         lambda: raw_copy(source, copy),
-        f"bench.baselines.raw_copy({source}, {copy}): read {COPY_CHUNK // 1024} KiB "
+        f"raw_copy({source}, {copy}): read {COPY_CHUNK // 1024} KiB "
         "chunks, SHA-256, write, fsync, in this process",
         setup=before_copy,
         figures=lambda wall: {"MiB/s": size_mib / wall},
@@ -237,7 +308,7 @@ def _compare_size(
             compare(
                 f"ingest {size_mib} MiB, {protocol}",
                 "cold page cache",
-                [GatewayIngest(platform, source, blobs, protocol), raw],
+                [GatewayIngest(platform, source, protocol), raw],
                 repeat=args.repeat,
                 warmup=args.warmup,
             )

@@ -1,6 +1,7 @@
 """Echo's HLS ladder against the equivalent one-pass `ffmpeg` CLI ladder, interleaved.
 
     python -m bench.ladder [--repeat 3] [--seconds 20] [--source FILE] [--preset veryfast]
+        [--save] [--markdown]
 
 Both sides decode the source once, turn it into a constant frame rate, `split`
 it into the same rungs (same sizes, x264 preset, CRF, maxrate/bufsize, 2 s closed
@@ -8,29 +9,44 @@ GOPs with scene cuts off), encode AAC 128k stereo once, and write HLS with fMP4
 segments of 4 s and a master playlist. Echo also muxes the 720p packets (and the
 audio) into the faststart MP4 download in the same pass; the CLI side does not.
 
-Each side runs as its own child process, alternating which goes first; the
-table gives median wall and CPU time, peak RSS, and each rung's size ratio.
-Without `--source`, a synthetic 1080p 30 fps clip of `--seconds` is generated
-(cached in the temp folder). The `ffmpeg` CLI is only the baseline: Echo never
-calls it. Run it on a quiet machine; figures are only comparable within one run.
+Each side runs as its own child process on the shared harness (`bench.harness`:
+warm-up, interleaved runs in rotated order, wall and CPU time and peak RSS from
+`wait4`, the machine's load before and after); the size table gives each
+rung's size ratio from the last run. Without `--source`, a synthetic 1080p
+30 fps clip of `--seconds` is generated (cached in the temp folder). The
+`ffmpeg` CLI is only the baseline: Echo never calls it. Run it on a quiet
+machine; figures are only comparable within one run.
 """
 
 import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
 import av
+from rich.console import Console
+from rich.table import Table
 
-from bench.measure import Summary, interleaved, summarize
+from bench.harness import (
+    BenchRun,
+    Machine,
+    ProcessSide,
+    common_arguments,
+    compare,
+    finish,
+    require_cli,
+)
 from services.transcoder.ladder import LadderOptions, encode_ladder, plan_rungs
 from services.transcoder.ladder.encode import keyframe_interval
 from services.transcoder.ladder.rungs import Rung
 from tests.support.media import MediaSpec, make_media
 
 AUDIO_BITRATE = "128k"
+ROOT = Path(__file__).resolve().parents[1]
+console = Console()
 
 
 def synthetic_source(seconds: float) -> Path:
@@ -101,73 +117,72 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def _echo_child(source: Path, out: Path, preset: str) -> None:
-    encode_ladder(source, out, LadderOptions(preset=preset))
+def _cleared(folder: Path, *, create: bool) -> Callable[[], None]:
+    def clear() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        if create:
+            folder.mkdir(parents=True)
+
+    return clear
+
+
+def _sizes(rungs: list[Rung], echo_out: Path, cli_out: Path) -> Table:
+    table = Table(title="output size per rung (last run)")
+    for column in ("rung", "Echo (bytes)", "ffmpeg (bytes)", "size ratio"):
+        table.add_column(column, justify="right")
+    pairs = [(rung.name, echo_out / rung.name, cli_out / str(i)) for i, rung in enumerate(rungs)]
+    pairs.append(("audio", echo_out / "audio", cli_out / str(len(rungs))))
+    for name, mine_folder, theirs_folder in pairs:
+        mine, theirs = folder_size(mine_folder), folder_size(theirs_folder)
+        table.add_row(name, str(mine), str(theirs), f"{mine / theirs:.3f}" if theirs else "-")
+    return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--source", type=Path)
     parser.add_argument("--preset", default="veryfast")
     parser.add_argument("--echo-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    common_arguments(parser, repeat=3)
     args = parser.parse_args()
     if args.echo_child:
-        _echo_child(args.echo_child[0], args.echo_child[1], args.preset)
+        encode_ladder(args.echo_child[0], args.echo_child[1], LadderOptions(preset=args.preset))
         return
-    if shutil.which("ffmpeg") is None:
-        raise SystemExit(
-            "ffmpeg is not on the PATH: the baseline needs the CLI (apt-get install -y ffmpeg). "
-            "Nothing was measured."
-        )
+    # Says plainly when the baseline is missing: nothing is measured then.
+    require_cli("ffmpeg")
     source = args.source or synthetic_source(args.seconds)
     options = LadderOptions(preset=args.preset)
     width, height, source_rate = source_shape(source)
     rate = min(source_rate, options.max_frame_rate)
     rungs = plan_rungs(width, height, options.rungs)
+    run = BenchRun("ladder", Machine.describe())
     with tempfile.TemporaryDirectory(prefix="echo-bench-ladder-") as work:
         echo_out, cli_out = Path(work) / "echo", Path(work) / "ffmpeg"
-        cli_out.mkdir()
-        sides = {
-            "echo": [
-                sys.executable,
-                "-m",
-                "bench.ladder",
-                "--preset",
-                args.preset,
-                "--echo-child",
-                str(source),
-                str(echo_out),
-            ],
-            "ffmpeg": ffmpeg_argv(source, cli_out, rungs, rate, options),
-        }
-        runs = interleaved(sides, args.repeat)
-        echo, cli = summarize(runs["echo"]), summarize(runs["ffmpeg"])
-        print(f"source: {source.name} ({width}x{height} @ {float(source_rate):g} fps)")
-        print(f"repeats: {args.repeat}, interleaved; preset {args.preset}, CRF {options.crf}\n")
-        print(_table(echo, cli))
-        print("\n| rung | Echo (bytes) | ffmpeg (bytes) | size ratio |")
-        print("|---|---|---|---|")
-        for index, rung in enumerate(rungs):
-            mine, theirs = folder_size(echo_out / rung.name), folder_size(cli_out / str(index))
-            print(f"| {rung.name} | {mine} | {theirs} | {mine / theirs:.3f} |")
-        mine, theirs = folder_size(echo_out / "audio"), folder_size(cli_out / str(len(rungs)))
-        print(f"| audio | {mine} | {theirs} | {mine / theirs:.3f} |")
-
-
-def _table(echo: Summary, cli: Summary) -> str:
-    rows = [
-        "| measure | Echo | ffmpeg CLI | ratio Echo / CLI |",
-        "|---|---|---|---|",
-        f"| wall (s) | {echo.wall_seconds:.2f} | {cli.wall_seconds:.2f} "
-        f"| {echo.wall_seconds / cli.wall_seconds:.3f} |",
-        f"| CPU (s) | {echo.cpu_seconds:.2f} | {cli.cpu_seconds:.2f} "
-        f"| {echo.cpu_seconds / cli.cpu_seconds:.3f} |",
-        f"| peak RSS (MiB) | {echo.peak_rss_mib:.0f} | {cli.peak_rss_mib:.0f} "
-        f"| {echo.peak_rss_mib / cli.peak_rss_mib:.2f} |",
-    ]
-    return "\n".join(rows)
+        echo = ProcessSide(
+            "Echo",
+            [sys.executable, "-m", "bench.ladder", "--preset", args.preset,
+             "--echo-child", str(source), str(echo_out)],
+            cwd=ROOT,
+            setup=_cleared(echo_out, create=False),
+        )  # fmt: skip
+        cli = ProcessSide(
+            "ffmpeg CLI",
+            ffmpeg_argv(source, cli_out, rungs, rate, options),
+            setup=_cleared(cli_out, create=True),
+        )
+        run.comparisons.append(
+            compare(
+                f"HLS ladder, preset {args.preset}, CRF {options.crf}",
+                f"{source.name} ({width}x{height} @ {float(source_rate):g} fps)",
+                [echo, cli],
+                repeat=args.repeat,
+                warmup=args.warmup,
+            )
+        )
+        sizes = _sizes(rungs, echo_out, cli_out)
+    finish(run, args, console)
+    console.print(sizes)
 
 
 if __name__ == "__main__":

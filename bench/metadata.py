@@ -6,10 +6,8 @@ Four comparisons per source (Echo first, baseline second):
 
 - probe, process vs process: `python -m services.metadata.describe FILE` (the probe's
   command-line form: PyAV and the shared media helpers, no pydantic) vs
-  `ffprobe -show_format -show_streams -of json FILE`; a third side runs the same probe
-  as it would start with a lazy `contracts/__init__.py` (simulated, see
-  `LAZY_CONTRACTS_PROBE`), a fourth is the bare interpreter start with `import av`,
-  the floor of any PyAV process;
+  `ffprobe -show_format -show_streams -of json FILE`; a third side is the bare
+  interpreter start with `import av`, the floor of any PyAV process;
 - probe, in-process: `services.metadata.probe.probe_media` vs a bare `av.open` reading
   the same header fields and decoding the same first frame (`bench.baselines.bare_probe`);
 - poster: `services.metadata.poster.make_poster` (in-process: the worker is a long-lived
@@ -55,14 +53,6 @@ from tests.support.media import MediaSpec, make_media
 console = Console()
 ROOT = Path(__file__).resolve().parent.parent
 LIMITS = MediaLimits()
-LAZY_CONTRACTS_PROBE = (
-    "import sys, types, runpy; package = types.ModuleType('contracts'); "
-    "package.__path__ = ['contracts']; sys.modules['contracts'] = package; "
-    "runpy.run_module('services.metadata.describe', run_name='__main__')"
-)
-"""The probe process as it would start were `contracts/__init__.py` lazy (PEP 562): the
-package's eager import of every model (`contracts.streams`, `contracts.rest`, ...) is
-replaced by an empty package, so only the modules the probe uses load."""
 PROBE_REPEAT_FACTOR = 5
 """Probes are short: run them this many times more often than pictures."""
 
@@ -80,14 +70,9 @@ def compare_probe_processes(source: Path, repeat: int, args: argparse.Namespace)
         "Echo", [sys.executable, "-m", "services.metadata.describe", str(source)], cwd=ROOT
     )
     cli = ProcessSide("ffprobe CLI", ffprobe_command(source))
-    lazy = ProcessSide(
-        "Echo, lazy contracts/__init__ (simulated)",
-        [sys.executable, "-c", LAZY_CONTRACTS_PROBE, str(source)],
-        cwd=ROOT,
-    )
     floor = ProcessSide("python + import av", [sys.executable, "-c", "import av"], cwd=ROOT)
     return compare(
-        "probe, process vs process", source.name, [echo, cli, lazy, floor],
+        "probe, process vs process", source.name, [echo, cli, floor],
         repeat=repeat, warmup=args.warmup,
     )  # fmt: skip
 

@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -385,6 +386,12 @@ def main() -> None:
                 connecting = connect_times(js, ws_url, args.past_jobs, args.connects)
                 run.results.append({"connect": loop.run_until_complete(connecting)})
             loop.run_until_complete(nc.drain())
+        except BaseException:
+            # Keep the server's own account of a failed run (the folder is deleted).
+            kept = Path(tempfile.gettempdir()) / "echo-bench-notifier-nats.log"
+            shutil.copyfile(Path(tmp) / "nats" / "nats-server.log", kept)
+            console.print(f"nats-server log kept at {kept}")
+            raise
         finally:
             server.stop()
     run.notes.append(

@@ -13,7 +13,7 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from uuid import UUID, uuid4
 
 from pydantic import Field
@@ -22,8 +22,12 @@ from contracts.base import ContractModel, utc_now
 from contracts.enums import JobErrorCode, JobKind, JobPhase, ProcessingStatus
 from contracts.errors import JobError
 from contracts.media import BlobRef, MediaProbe, PosterImage, Rendition, Storyboard
+from contracts.outputs import TranscodeOutput
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Final = 1
+"""The version Echo's producers write. Additive changes keep it; a breaking change is a
+new message on a new versioned subject (docs/contracts.md), so a consumer never needs to
+refuse a message for its version: it records it, and reads the fields it knows."""
 
 
 class EventEnvelope(ContractModel):
@@ -31,8 +35,11 @@ class EventEnvelope(ContractModel):
 
     event_id: UUID = Field(default_factory=uuid4, description="Unique id of this message.")
     occurred_at: datetime = Field(default_factory=utc_now, description="When it happened (UTC).")
-    schema_version: Literal[1] = Field(
-        default=SCHEMA_VERSION, description="Version of this message's schema."
+    schema_version: int = Field(
+        default=SCHEMA_VERSION,
+        ge=1,
+        description="Version of this message's schema, informational: compatible changes "
+        "keep it, and a breaking change is published on a new versioned subject.",
     )
     video_id: UUID = Field(description="The video this message is about.")
     owner_id: UUID = Field(description="The user who owns the video (Supabase `auth.uid()`).")
@@ -148,7 +155,27 @@ class TranscodeResult(ContractModel):
     kind: Literal[JobKind.TRANSCODE] = Field(
         default=JobKind.TRANSCODE, description="Discriminator: a transcode result."
     )
-    renditions: list[Rendition] = Field(min_length=1, description="Every output, fully written.")
+    renditions: list[Rendition] = Field(
+        min_length=1,
+        description="The download (MP4, or M4A for audio-only sources), as before the ladder; "
+        "`outputs` describes everything, this one included.",
+    )
+    master_playlist: BlobRef | None = Field(
+        default=None,
+        description="The HLS master playlist a player opens; its renditions are relative to it. "
+        "Absent in results written before the ladder.",
+    )
+    outputs: list[TranscodeOutput] = Field(
+        default_factory=list,
+        description="Every output with its status: each ladder rung (ready, or skipped with the "
+        "reason), the audio rendition and the download.",
+    )
+    duration_seconds: float | None = Field(
+        default=None, ge=0, description="Duration of the ladder's longest rendition."
+    )
+    segment_seconds: float | None = Field(
+        default=None, gt=0, description="Length of each HLS segment but the last."
+    )
 
 
 class MetadataResult(ContractModel):

@@ -14,5 +14,6 @@ cat > /tmp/echo-policy.json <<POLICY
 POLICY
 mc admin policy create local echo-bucket /tmp/echo-policy.json
 mc admin user add local "$ECHO_KEY" "$ECHO_SECRET"
+# Fails with "already attached" on a re-run, which is the state wanted.
 mc admin policy attach local echo-bucket --user "$ECHO_KEY" || true
 echo "bucket $BUCKET ready for user $ECHO_KEY"

@@ -100,7 +100,8 @@ def clean_database(database_url: str) -> str:
     """The database with every Echo table emptied before the test."""
     with psycopg.connect(database_url) as conn:
         conn.execute(
-            "truncate videos, video_jobs, video_metadata, event_outbox, projected_events cascade"
+            "truncate videos, video_jobs, video_metadata, event_outbox, projected_events,"
+            " uploads, job_attempts cascade"
         )
     return database_url
 

@@ -1,7 +1,9 @@
 """The REST API as the CLI uses it: typed answers, and problems as `ApiError`."""
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from types import TracebackType
 from typing import Self, TypeVar
 from uuid import UUID
@@ -11,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from contracts.enums import ProcessingStatus
 from contracts.rest import (
+    MeResponseSchema,
     VideoJobListResponseSchema,
+    VideoJobResponseSchema,
     VideoListResponseSchema,
     VideoUploadResponseSchema,
     VideoWithJobsResponseSchema,
@@ -42,16 +46,22 @@ class ApiError(Exception):
     @classmethod
     def from_response(cls, response: httpx.Response) -> "ApiError":
         """Read RFC 9457 problem details, or FastAPI's `{"detail": ...}`, or the raw text."""
-        title = response.reason_phrase or "Error"
+        return cls.from_content(response.status_code, response.content, response.reason_phrase)
+
+    @classmethod
+    def from_content(cls, status: int, content: bytes, reason: str | None = None) -> "ApiError":
+        """The same, from a status and a body received by another HTTP client."""
+        title = reason or _reason_phrase(status)
+        text = content.decode(errors="replace")
         try:
-            body = response.json()
+            body = json.loads(text)
         except ValueError:
-            return cls(response.status_code, title, response.text.strip()[:500] or None)
+            return cls(status, title, text.strip()[:500] or None)
         if not isinstance(body, dict):
-            return cls(response.status_code, title, str(body)[:500])
+            return cls(status, title, str(body)[:500])
         detail = body.get("detail")
         return cls(
-            status=response.status_code,
+            status=status,
             title=str(body.get("title") or title),
             detail=detail if isinstance(detail, str) or detail is None else str(detail),
             code=str(body["code"]) if body.get("code") else None,
@@ -112,6 +122,33 @@ class EchoApi:
             params["cursor"] = cursor
         response = self._http.get("/api/video-processing-jobs", params=params)
         return _parse(response, VideoJobListResponseSchema)
+
+    def delete_video(self, video_id: UUID) -> None:
+        """`DELETE /api/videos/{id}`: the video, its files, and its unfinished jobs cancelled."""
+        response = self._http.delete(f"/api/videos/{video_id}")
+        if not response.is_success:
+            raise ApiError.from_response(response)
+
+    def cancel_job(self, job_id: UUID) -> VideoJobResponseSchema:
+        """`POST /api/video-processing-jobs/{id}/cancel`: a pending or processing job."""
+        response = self._http.post(f"/api/video-processing-jobs/{job_id}/cancel")
+        return _parse(response, VideoJobResponseSchema)
+
+    def retry_job(self, job_id: UUID) -> VideoJobResponseSchema:
+        """`POST /api/video-processing-jobs/{id}/retry`: a failed, retriable job."""
+        response = self._http.post(f"/api/video-processing-jobs/{job_id}/retry")
+        return _parse(response, VideoJobResponseSchema)
+
+    def me(self) -> MeResponseSchema:
+        """`GET /api/me`: who the token names, and their usage against the quota."""
+        return _parse(self._http.get("/api/me"), MeResponseSchema)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _parse(response: httpx.Response, model: type[_M]) -> _M:

@@ -6,10 +6,12 @@ echoctl videos | video ID | jobs  what Echo holds
 """
 
 import asyncio
-from collections.abc import Iterator
+import mimetypes
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urljoin
 from uuid import UUID
 
 import httpx
@@ -18,19 +20,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from contracts.enums import ProcessingStatus
-from contracts.rest import VideoUploadResponseSchema
+from contracts.rest import VideoJobResponseSchema, VideoWithJobsResponseSchema
 from services.cli import config
 from services.cli.client import ApiError, EchoApi
 from services.cli.multipart import FileChangedError, MultipartFile
 from services.cli.problems import hint
 from services.cli.progress import (
     JobBoard,
+    account_details,
     jobs_table,
     styled,
     upload_progress,
     video_details,
     videos_table,
 )
+from services.cli.resumable import CHUNK_SIZE, UploadInterruptedError, UploadLedger, open_upload
 from services.cli.watch import JobTracker, WatchError, watch_jobs
 
 app = typer.Typer(
@@ -40,6 +44,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C, as shells report it."""
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -78,6 +85,10 @@ def _reported_errors() -> Iterator[None]:
     except WatchError as error:
         errors.print(f"[bold red]Error:[/] {escape(str(error))}")
         _print_hint(error.code)
+        raise typer.Exit(1) from error
+    except UploadInterruptedError as error:
+        errors.print(f"[bold red]Upload interrupted:[/] {escape(str(error))}")
+        errors.print("What the server acknowledged is kept: run the same command again to resume.")
         raise typer.Exit(1) from error
     except (config.ConfigError, FileChangedError) as error:
         errors.print(f"[bold red]Error:[/] {escape(str(error))}")
@@ -129,43 +140,108 @@ def upload(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Return once uploaded; do not watch the jobs.")
     ] = False,
+    multipart: Annotated[
+        bool,
+        typer.Option("--multipart", help="Send the file in one multipart request (not resumable)."),
+    ] = False,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            "--chunk-size", min=1, help="Bytes per resumable request; smaller on flaky networks."
+        ),
+    ] = CHUNK_SIZE,
     api_url: ApiUrl = config.DEFAULT_API_URL,
     notifier_url: NotifierUrl = config.DEFAULT_NOTIFIER_URL,
     access_token: Token = None,
 ) -> None:
-    """Upload a video, then follow each of its jobs until it completes or fails.
+    """Upload a video (resumable: run it again after an interruption and it goes on where
+    it stopped), then follow each of its jobs until it ends and print its playback links.
 
     Exits 0 only when every job completed."""
     with _reported_errors():
         endpoints = config.endpoints(api_url, notifier_url, access_token)
-        body = MultipartFile.of(file, {"title": title} if title else {})
-        with (
-            EchoApi(endpoints.api_url, endpoints.token) as api,
-            upload_progress(console, file.name, body.content_length) as on_sent,
-        ):
-            result = api.upload(body, on_sent)
-        console.print(f"Uploaded [bold]{escape(result.video.title)}[/] as video {result.video.id}")
-        if no_wait or not result.jobs:
-            return
-        tracker = asyncio.run(follow_jobs(endpoints, result))
+        with EchoApi(endpoints.api_url, endpoints.token) as api:
+            if multipart:
+                video_id = _upload_multipart(api, file, title)
+            else:
+                video_id = _upload_resumable(endpoints, file, title, chunk_size)
+            uploaded = api.video(video_id)
+            console.print(f"Uploaded [bold]{escape(uploaded.title)}[/] as video {video_id}")
+            if no_wait or not uploaded.jobs:
+                return
+            tracker = asyncio.run(follow_jobs(endpoints, video_id, uploaded.jobs))
+            finished = api.video(video_id)
     for failure in tracker.failures:
         errors.print(
             f"[bold red]{failure.kind.value} failed[/] ({failure.error_code or 'no code'}): "
             f"{escape(failure.error_message or 'no reason given')}"
         )
+    _print_playback(finished, endpoints.api_url)
     if tracker.exit_code == 0:
-        console.print(f"Video {result.video.id} is [green]completed[/].")
+        console.print(f"Video {video_id} is [green]completed[/].")
     raise typer.Exit(tracker.exit_code)
 
 
-async def follow_jobs(endpoints: config.Endpoints, result: VideoUploadResponseSchema) -> JobTracker:
-    """Watch the upload's jobs with one progress bar each, until every one has ended."""
-    with JobBoard(console, result.jobs) as board:
+def _upload_multipart(api: EchoApi, file: Path, title: str | None) -> UUID:
+    body = MultipartFile.of(file, {"title": title} if title else {})
+    with upload_progress(console, file.name, body.content_length) as bar:
+        return api.upload(body, bar.advance).video.id
+
+
+def _upload_resumable(
+    endpoints: config.Endpoints, file: Path, title: str | None, chunk_size: int
+) -> UUID:
+    filetype, _ = mimetypes.guess_type(file.name)
+    metadata = {"filename": file.name, "filetype": filetype or "application/octet-stream"}
+    if title:
+        metadata["title"] = title
+    with open_upload(
+        endpoints.api_url,
+        endpoints.token,
+        file,
+        metadata,
+        ledger=UploadLedger.default(),
+        chunk_size=chunk_size,
+    ) as transfer:
+        if transfer.resumed_from:
+            console.print(
+                f"Resuming at byte {transfer.resumed_from} of {transfer.length} "
+                f"({transfer.length - transfer.resumed_from} to send)"
+            )
+        try:
+            with upload_progress(console, file.name, transfer.length, transfer.offset) as bar:
+                for offset in transfer.send():
+                    bar.reach(offset)
+        except KeyboardInterrupt:
+            errors.print(
+                f"Interrupted at byte {transfer.offset} of {transfer.length}: "
+                "run the same command again to resume."
+            )
+            raise typer.Exit(INTERRUPTED) from None
+        return transfer.video_id
+
+
+def _print_playback(video: VideoWithJobsResponseSchema, api_url: str) -> None:
+    """The signed links a browser opens without headers, when the video has them."""
+    links = video.playback
+    if links is None:
+        return
+    for name, url in (("MP4", links.mp4_url), ("HLS", links.hls_url)):
+        if url is not None:
+            console.print(f"{name}: {urljoin(api_url + '/', url)}", soft_wrap=True)
+    console.print(f"[dim]links expire at {links.expires_at:%Y-%m-%d %H:%M:%S %Z}[/]")
+
+
+async def follow_jobs(
+    endpoints: config.Endpoints, video_id: UUID, jobs: Sequence[VideoJobResponseSchema]
+) -> JobTracker:
+    """Watch the video's jobs with one progress bar each, until every one has ended."""
+    with JobBoard(console, jobs) as board:
         return await watch_jobs(
             endpoints.notifier_url,
             endpoints.token,
-            [job.id for job in result.jobs],
-            video_id=result.video.id,
+            [job.id for job in jobs],
+            video_id=video_id,
             on_update=board.show,
             on_retry=board.note,
         )
@@ -219,3 +295,55 @@ def jobs(
     console.print(jobs_table(page.items, title=title))
     if page.next_cursor:
         console.print(f"[dim]more: echoctl jobs --cursor {page.next_cursor}[/]")
+
+
+@app.command()
+def delete(
+    video_id: Annotated[UUID, typer.Argument(help="The video's id.")],
+    api_url: ApiUrl = config.DEFAULT_API_URL,
+    access_token: Token = None,
+) -> None:
+    """Delete a video: its files, its jobs (those still running are stopped) and its record."""
+    with _reported_errors():
+        endpoints = config.endpoints(api_url, config.DEFAULT_NOTIFIER_URL, access_token)
+        with EchoApi(endpoints.api_url, endpoints.token) as api:
+            api.delete_video(video_id)
+    console.print(f"Deleted video {video_id}.")
+
+
+@app.command()
+def cancel(
+    job_id: Annotated[UUID, typer.Argument(help="The job's id.")],
+    api_url: ApiUrl = config.DEFAULT_API_URL,
+    access_token: Token = None,
+) -> None:
+    """Cancel a pending or processing job; `echoctl retry` runs it again."""
+    with _reported_errors():
+        endpoints = config.endpoints(api_url, config.DEFAULT_NOTIFIER_URL, access_token)
+        with EchoApi(endpoints.api_url, endpoints.token) as api:
+            job = api.cancel_job(job_id)
+    console.print(f"Cancelled {job.kind.value} job {job.id}: now {styled(job.status)}.")
+
+
+@app.command()
+def retry(
+    job_id: Annotated[UUID, typer.Argument(help="The job's id.")],
+    api_url: ApiUrl = config.DEFAULT_API_URL,
+    access_token: Token = None,
+) -> None:
+    """Run a failed job again (a new attempt of the same job)."""
+    with _reported_errors():
+        endpoints = config.endpoints(api_url, config.DEFAULT_NOTIFIER_URL, access_token)
+        with EchoApi(endpoints.api_url, endpoints.token) as api:
+            job = api.retry_job(job_id)
+    console.print(f"Retrying {job.kind.value} job {job.id}: now {styled(job.status)}.")
+
+
+@app.command()
+def me(api_url: ApiUrl = config.DEFAULT_API_URL, access_token: Token = None) -> None:
+    """Who the token says you are, and what you store against your quota."""
+    with _reported_errors():
+        endpoints = config.endpoints(api_url, config.DEFAULT_NOTIFIER_URL, access_token)
+        with EchoApi(endpoints.api_url, endpoints.token) as api:
+            account = api.me()
+    console.print(account_details(account))

@@ -1,13 +1,15 @@
 """Rich rendering: the upload's byte progress, one bar per job (status, phase, percent,
 ETA), tables and details."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 from uuid import UUID
 
 from rich.console import Console
+from rich.filesize import decimal
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -24,6 +26,7 @@ from rich.table import Table
 from contracts.enums import ProcessingStatus
 from contracts.live import JobProgressUpdate, JobStatusUpdate
 from contracts.rest import (
+    MeResponseSchema,
     VideoJobResponseSchema,
     VideoSummarySchema,
     VideoWithJobsResponseSchema,
@@ -53,9 +56,25 @@ def duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+@dataclass(frozen=True)
+class ByteBar:
+    """A byte progress bar: moved by bytes handed on, or to the server's offset."""
+
+    _progress: Progress
+    _task: TaskID
+
+    def advance(self, sent: int) -> None:
+        self._progress.advance(self._task, sent)
+
+    def reach(self, offset: int) -> None:
+        self._progress.update(self._task, completed=offset)
+
+
 @contextmanager
-def upload_progress(console: Console, label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A byte progress bar; yields the callback that advances it."""
+def upload_progress(
+    console: Console, label: str, total: int, completed: int = 0
+) -> Iterator[ByteBar]:
+    """A byte progress bar over `total` bytes, `completed` of them already there."""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -65,8 +84,7 @@ def upload_progress(console: Console, label: str, total: int) -> Iterator[Callab
         console=console,
         transient=False,
     ) as progress:
-        task = progress.add_task(escape(label), total=total)
-        yield lambda sent: progress.advance(task, sent)
+        yield ByteBar(progress, progress.add_task(escape(label), total=total, completed=completed))
 
 
 def eta(seconds: float | None) -> str:
@@ -219,3 +237,26 @@ def video_details(video: VideoWithJobsResponseSchema) -> list[Table]:
             )
         tables.append(renditions)
     return tables
+
+
+def account_details(account: MeResponseSchema) -> Table:
+    """The user, and their usage against the quota."""
+    usage = account.usage
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    quota = "unlimited" if usage.quota_bytes is None else decimal(usage.quota_bytes)
+    used = f"{decimal(usage.used_bytes)} of {quota}"
+    if usage.quota_bytes:
+        used += f" ({100 * usage.used_bytes / usage.quota_bytes:.0f} %)"
+    rows = [
+        ("user", str(account.user_id)),
+        ("email", escape(account.email or "-")),
+        ("used", used),
+        ("videos", str(usage.videos)),
+        ("uploads in progress", str(usage.uploads_in_progress)),
+        ("largest upload", decimal(account.max_upload_bytes)),
+    ]
+    for name, value in rows:
+        facts.add_row(name, value)
+    return facts

@@ -19,6 +19,10 @@ ASYMMETRIC_ALGORITHMS = ["ES256", "RS256", "EdDSA"]
 JWKS_CACHE_SECONDS = 300  # Supabase caches JWKS at its edge for 10 min; stay below that
 
 
+AUTHENTICATED_ROLE = "authenticated"
+"""The `role` claim of a signed-in Supabase user's access token."""
+
+
 class AuthError(Exception):
     """The request's credentials are missing or not acceptable."""
 
@@ -85,6 +89,9 @@ class TokenVerifier:
             ) from error
         except jwt.PyJWTError as error:
             raise AuthError("invalid_token", f"The access token is not valid: {error}.") from error
+        # Supabase's anon key and service-role key are JWTs too: only a signed-in user's passes.
+        if claims.get("role") != AUTHENTICATED_ROLE:
+            raise AuthError("invalid_token", "The token is not a signed-in user's access token.")
         try:
             user_id = UUID(str(claims["sub"]))
         except ValueError as error:
@@ -116,7 +123,7 @@ def mint_token(
     claims: dict[str, Any] = {
         "sub": str(user_id or uuid.uuid4()),
         "aud": audience,
-        "role": "authenticated",
+        "role": AUTHENTICATED_ROLE,
         "iat": now,
         "exp": now + ttl_seconds,
         "aal": "aal1",

@@ -19,6 +19,7 @@ from contracts.rest import ProblemDetails
 PROBLEM_JSON = "application/problem+json"
 
 _HTTP_CODES: dict[int, ProblemCode] = {
+    400: ProblemCode.INVALID_REQUEST,
     401: ProblemCode.NOT_AUTHENTICATED,
     404: ProblemCode.NOT_FOUND,
     405: ProblemCode.METHOD_NOT_ALLOWED,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, Self
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AnyUrl, Field, SecretStr, model_validator
+from pydantic import AnyUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.enums import JobKind
@@ -61,6 +61,10 @@ class BusSettings(EchoSettings):
         return [url.strip() for url in self.nats_url.split(",") if url.strip()]
 
 
+SUPABASE_TRANSACTION_POOLER_PORT = 6543
+SUPABASE_POOLER_DOMAIN = ".pooler.supabase.com"
+
+
 class DatabaseSettings(EchoSettings):
     """Where Postgres is (`ECHO_DATABASE_*`): the gateway's and the migrate step's."""
 
@@ -73,6 +77,22 @@ class DatabaseSettings(EchoSettings):
     database_timeout_seconds: float = Field(
         default=10.0, gt=0, description="How long a request waits for a pooled connection."
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _refuse_transaction_pooler(cls, url: SecretStr) -> SecretStr:
+        # Supabase's transaction pooler (Supavisor, port 6543) hands each transaction to
+        # any server connection: session advisory locks and prepared statements break.
+        parsed = urlsplit(url.get_secret_value())
+        if parsed.port == SUPABASE_TRANSACTION_POOLER_PORT and (parsed.hostname or "").endswith(
+            SUPABASE_POOLER_DOMAIN
+        ):
+            raise ValueError(
+                "ECHO_DATABASE_URL points at Supabase's transaction pooler (port 6543), which "
+                "Echo cannot use: it holds session advisory locks and psycopg prepares "
+                "statements; use the session pooler (port 5432) or the direct connection"
+            )
+        return url
 
 
 WORKER_ENV_PREFIXES: dict[JobKind, str] = {

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -14,8 +15,9 @@ from rich.panel import Panel
 
 from services.common.auth import mint_token
 from services.devstack.identity import DEFAULT_DATA_DIR, data_dir, read_or_create_demo_user
-from services.devstack.ports import PortPlan
+from services.devstack.ports import PortPlan, free_port
 from services.devstack.stack import DevStack, StackError
+from services.devstack.web import WebApp, WebAppUnavailableError, build_web_app
 
 console = Console()
 
@@ -60,6 +62,15 @@ def _banner(stack: DevStack, data_dir: Path) -> tuple[Panel, str]:
     return Panel("\n".join(lines), title="Echo is running", expand=False), token
 
 
+def _web_app_dist() -> Path | None:
+    """`web/dist`, built if needed; None (saying why) when it cannot be built here."""
+    try:
+        return build_web_app()
+    except (WebAppUnavailableError, subprocess.CalledProcessError) as error:
+        console.print(f"[yellow]No web app:[/] {error}")
+        return None
+
+
 def _port_plan(value: str) -> PortPlan:
     if value == "auto":
         return PortPlan.free()
@@ -80,6 +91,12 @@ def _arguments() -> argparse.Namespace:
         type=Path,
         default=data_dir(),
         help="Where data lives (default: ECHO_DATA_DIR or .echo). A second platform needs its own.",
+    )
+    parser.add_argument(
+        "--web-port",
+        type=int,
+        default=5173,
+        help="Port of the reference web app (default 5173; 0 picks a free one).",
     )
     parser.add_argument(
         "--port-base",
@@ -113,7 +130,12 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    stack = DevStack(args.data_dir, ports=args.ports)
+    web = _web_app_dist()
+    web_port = args.web_port or free_port()
+    origins = f"http://127.0.0.1:{web_port},http://localhost:{web_port}"
+    stack = DevStack(
+        args.data_dir, ports=args.ports, extra_env={"ECHO_GATEWAY_CORS_ORIGINS": origins}
+    )
     console.print("Starting NATS, Postgres, the migrate step and the four services ...")
     try:
         stack.start(cancel=stopping)
@@ -121,15 +143,30 @@ def main() -> int:
         console.print(f"[red]Echo did not start:[/] {error}")
         return 1
     crashed: dict[str, int] = {}
+    app: WebApp | None = None
     try:
         panel, token = _banner(stack, args.data_dir)
         console.print(panel)
         console.print(token, soft_wrap=True, highlight=False)
+        if web is not None:
+            app = WebApp(
+                web,
+                port=web_port,
+                gateway_url=stack.gateway_url,
+                notifier_url=stack.notifier_url,
+                jwt_secret=stack.jwt_secret,
+                demo_user=read_or_create_demo_user(args.data_dir),
+            ).start()
+            console.print(
+                f"[bold]Web app[/]      {app.url}   (built with Vite, served from web/dist)"
+            )
         while not stopping.wait(1.0) and not crashed:
             crashed = stack.exited()
         for name, code in crashed.items():
             console.print(f"[red]{name} exited with code {code}; stopping the rest[/]")
     finally:
+        if app is not None:
+            app.stop()
         console.print("Stopping the services, then NATS and Postgres ...")
         started = time.monotonic()
         stack.stop()

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import annotated_types
-from pydantic import AnyUrl, SecretStr
+from pydantic import AnyUrl, BaseModel, SecretStr, TypeAdapter
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, NoDecode
 
 from contracts.enums import JobKind
 from services.common.bus import ConsumerTuning
@@ -115,8 +115,10 @@ def _type_name(annotation: Any) -> str:
     if origin in (typing.Union, types.UnionType):
         parts = [_type_name(arg) for arg in typing.get_args(annotation) if arg is not type(None)]
         return " \\| ".join(parts)
-    if origin is list:
-        return f"comma-separated {_type_name(typing.get_args(annotation)[0])}s"
+    if origin in (list, tuple, dict) or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    ):
+        return "JSON"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return " \\| ".join(f"`{member.value}`" for member in annotation)
     if annotation is SecretStr:
@@ -140,6 +142,11 @@ def _constraints(field: FieldInfo) -> str:
     return ", ".join(bounds)
 
 
+def _comma_separated(field: FieldInfo) -> bool:
+    """A list read as `a,b,c` (the settings split it) rather than as JSON."""
+    return NoDecode in field.metadata
+
+
 def _default(field: FieldInfo) -> str:
     if field.is_required():
         return "**required**"
@@ -153,10 +160,12 @@ def _default(field: FieldInfo) -> str:
         value = value.value
     if isinstance(value, bool):
         value = str(value).lower()
-    if isinstance(value, list):
-        value = ",".join(str(item) for item in value)
+    if isinstance(value, list | tuple | dict | BaseModel):
         if not value:
             return "empty"
+        if _comma_separated(field):
+            return f"`{','.join(str(item) for item in value)}`"
+        return f"`{TypeAdapter(type(value)).dump_json(value).decode()}`"
     return f"`{value}`"
 
 
@@ -175,7 +184,7 @@ def rows(source: Source, seen: set[str]) -> list[str]:
         if variable in seen:
             continue
         seen.add(variable)
-        kind = _type_name(field.annotation)
+        kind = "comma-separated list" if _comma_separated(field) else _type_name(field.annotation)
         bounds = _constraints(field)
         if bounds:
             kind = f"{kind} ({bounds})"

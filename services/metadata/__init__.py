@@ -1,4 +1,4 @@
-"""The metadata worker: probes each upload's container and streams and writes a poster JPEG.
+"""The metadata worker: describes each upload and stores its posters and storyboard.
 
 `python -m services.metadata` runs it: the worker kit (`services.common.worker`)
 takes `JobRequestedCommand`s from `echo.jobs.metadata.requested` and runs

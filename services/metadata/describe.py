@@ -278,8 +278,12 @@ def _positive(value: int | None) -> int | None:
 
 
 def main() -> None:
-    """Print the description of the file named on the command line, as JSON."""
-    facts = read_facts(Path(sys.argv[1]), MediaLimits())
+    """Print the description of the file named on the command line, as JSON; a file
+    that cannot be used prints its typed error to stderr and exits with status 1."""
+    try:
+        facts = read_facts(Path(sys.argv[1]), MediaLimits())
+    except MediaError as error:
+        sys.exit(error.error.model_dump_json())
     json.dump(facts, sys.stdout, separators=(",", ":"))
 
 

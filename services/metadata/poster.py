@@ -104,6 +104,11 @@ def make_poster(
     written until every JPEG is encoded, and each file appears complete or not at all.
     """
     posters = render_posters(source, limits, options, checkpoint=checkpoint)
+    return write_posters(posters, options, out_dir)
+
+
+def write_posters(posters: list[Poster], options: PosterOptions, out_dir: Path) -> list[PosterFile]:
+    """Write encoded posters (in `options.widths` order) as `poster-<max width>.jpg`."""
     return [
         PosterFile(
             write_complete(out_dir / f"poster-{width}.jpg", poster.data),
@@ -123,28 +128,24 @@ def render_posters(
 ) -> list[Poster]:
     """The poster encoded at `options.widths`, in that order, in memory; raises `MediaError`."""
     with open_untrusted(source, limits) as container:
-        stream = video_stream(container)
-        frame = _representative(KeyframeReader(container, stream), options, limits, checkpoint)
-        if frame is None:
-            frame = first_picture(container, stream, limits)
-        geometry = picture_geometry(stream, frame)
-        posters = []
-        for width in options.widths:
-            size = poster_size(geometry, width)
-            data = encode_jpeg(upright(frame, stream, size), options.qscale)
-            posters.append(Poster(data, *size))
-        return posters
+        reader = KeyframeReader(container, video_stream(container))
+        return posters_of(reader, limits, options, checkpoint)
 
 
-def render_poster(
-    source: Path,
-    limits: MediaLimits,
-    options: PosterOptions = PosterOptions(),
-    *,
-    checkpoint: Checkpoint = keep_going,
-) -> Poster:
-    """The large poster only, in memory: what `job.py` stores until it calls `make_poster`."""
-    return render_posters(source, limits, options, checkpoint=checkpoint)[0]
+def posters_of(
+    reader: KeyframeReader, limits: MediaLimits, options: PosterOptions, checkpoint: Checkpoint
+) -> list[Poster]:
+    """The poster of an opened video, encoded at `options.widths`, in that order."""
+    container, stream = reader.container, reader.stream
+    frame = _representative(reader, options, limits, checkpoint)
+    if frame is None:
+        frame = first_picture(container, stream, limits)
+    geometry = picture_geometry(stream, frame)
+    posters = []
+    for width in options.widths:
+        size = poster_size(geometry, width)
+        posters.append(Poster(encode_jpeg(upright(frame, stream, size), options.qscale), *size))
+    return posters
 
 
 def _representative(

@@ -89,6 +89,17 @@ class StoryboardFiles:
     interval_seconds: float
 
 
+@dataclass(frozen=True)
+class EncodedStoryboard:
+    """A storyboard in memory, not yet written."""
+
+    sprite: bytes
+    vtt: str
+    plan: StoryboardPlan
+    tile_size: tuple[int, int]
+    columns: int
+
+
 def make_storyboard(
     source: Path,
     limits: MediaLimits,
@@ -103,40 +114,60 @@ def make_storyboard(
     encoded, and each file appears complete or not at all.
     """
     with open_untrusted(source, limits) as container:
-        stream = video_stream(container)
-        reader = KeyframeReader(container, stream)
-        plan = StoryboardPlan.for_duration(video_duration(container, stream), options)
-        tiles: list[VideoFrame | None] = []
-        drawn: dict[int, VideoFrame] = {}
-        size: tuple[int, int] | None = None
-        for index in range(plan.count):
-            checkpoint()
-            start, end = plan.slice(index)
-            found = reader.at((start + end) / 2)
-            if found is None:
-                tiles.append(tiles[-1] if tiles else None)
-                continue
-            pts, frame = found
-            size = size or _tile_size(stream, frame, options)
-            if pts not in drawn:
-                drawn[pts] = upright(frame, stream, size)
-            tiles.append(drawn[pts])
-        if size is None:
-            frame = first_picture(container, stream, limits)
-            size = _tile_size(stream, frame, options)
-            tiles = [upright(frame, stream, size)] * plan.count
+        reader = KeyframeReader(container, video_stream(container))
+        board = storyboard_of(reader, limits, options, checkpoint)
+    return write_storyboard(board, out_dir)
+
+
+def storyboard_of(
+    reader: KeyframeReader,
+    limits: MediaLimits,
+    options: StoryboardOptions,
+    checkpoint: Checkpoint,
+) -> EncodedStoryboard:
+    """The storyboard of an opened video, encoded."""
+    container, stream = reader.container, reader.stream
+    plan = StoryboardPlan.for_duration(video_duration(container, stream), options)
+    tiles: list[VideoFrame | None] = []
+    drawn: dict[int, VideoFrame] = {}
+    size: tuple[int, int] | None = None
+    for index in range(plan.count):
+        checkpoint()
+        start, end = plan.slice(index)
+        found = reader.at((start + end) / 2)
+        if found is None:
+            tiles.append(tiles[-1] if tiles else None)
+            continue
+        pts, frame = found
+        size = size or _tile_size(stream, frame, options)
+        if pts not in drawn:
+            drawn[pts] = upright(frame, stream, size)
+        tiles.append(drawn[pts])
+    if size is None:
+        frame = first_picture(container, stream, limits)
+        size = _tile_size(stream, frame, options)
+        tiles = [upright(frame, stream, size)] * plan.count
     columns = min(options.columns, plan.count)
-    sprite = encode_jpeg(_sprite(tiles, size, columns), options.qscale)
-    width, height = size
-    vtt = webvtt(plan, size, columns, SPRITE_NAME)
+    return EncodedStoryboard(
+        sprite=encode_jpeg(_sprite(tiles, size, columns), options.qscale),
+        vtt=webvtt(plan, size, columns, SPRITE_NAME),
+        plan=plan,
+        tile_size=size,
+        columns=columns,
+    )
+
+
+def write_storyboard(board: EncodedStoryboard, out_dir: Path) -> StoryboardFiles:
+    """Write an encoded storyboard as `storyboard.jpg` and `storyboard.vtt`."""
+    width, height = board.tile_size
     return StoryboardFiles(
-        sprite=write_complete(out_dir / SPRITE_NAME, sprite),
-        vtt=write_complete(out_dir / VTT_NAME, vtt.encode()),
+        sprite=write_complete(out_dir / SPRITE_NAME, board.sprite),
+        vtt=write_complete(out_dir / VTT_NAME, board.vtt.encode()),
         tile_width=width,
         tile_height=height,
-        columns=columns,
-        count=plan.count,
-        interval_seconds=plan.interval_seconds,
+        columns=board.columns,
+        count=board.plan.count,
+        interval_seconds=board.plan.interval_seconds,
     )
 
 

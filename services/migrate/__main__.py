@@ -58,6 +58,9 @@ def main() -> int:
     except ValidationError as error:
         logger.error("configuration is incomplete: %s", error)
         return 2
+    except FileNotFoundError as error:
+        logger.error("the SQL migrations are missing from this installation: %s", error)
+        return 2
     except psycopg.OperationalError as error:
         logger.error("Postgres is unreachable: %s", error)
         return 1

@@ -1,17 +1,20 @@
-"""Applying the SQL migrations in `deploy/migrations` (also `supabase db push`-able).
+"""Applying the SQL migrations shipped in this package (`services/migrate/migrations/`,
+plain SQL that `supabase db push` also accepts).
 
 Files run in name order, each once, inside a transaction, under an advisory
 lock so concurrent starters do not race.
 """
 
 import logging
+from importlib.resources import files
 from pathlib import Path
 
 import psycopg
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "deploy" / "migrations"
+# Package data, so an installed image finds them without the source tree around it.
+DEFAULT_MIGRATIONS_DIR = Path(str(files("services.migrate") / "migrations"))
 _LOCK_ID = 0x6563686F  # "echo"
 
 

@@ -1,4 +1,4 @@
-"""Wiring of the transcoder: the worker kit, the transcode work and its frame counter."""
+"""Wiring of the transcoder: the worker kit, the ladder work and its frame counter."""
 
 from faststream.asgi import AsgiFastStream
 from prometheus_client import Counter
@@ -7,7 +7,7 @@ from contracts.enums import JobKind
 from contracts.events import TranscodeResult
 from services.common.settings import BlobSettings, BusSettings
 from services.common.worker import JobContext, WorkerMetrics, worker_app
-from services.transcoder.pipeline import transcode
+from services.transcoder.job import transcode
 from services.transcoder.settings import TranscoderSettings
 
 
@@ -18,10 +18,12 @@ def create_app(
 ) -> AsgiFastStream:
     """The transcoder as an ASGI app; settings not given are read from the environment."""
     settings = settings or TranscoderSettings()
-    options = settings.encode_options()
+    options = settings.ladder_options()
     metrics = WorkerMetrics(JobKind.TRANSCODE)
     frames = Counter(
-        "echo_transcoder_frames_encoded", "Video frames encoded.", registry=metrics.registry
+        "echo_transcoder_frames_encoded",
+        "Pictures encoded, counted once for all rungs of a ladder.",
+        registry=metrics.registry,
     )
 
     def work(context: JobContext) -> TranscodeResult:

@@ -2,11 +2,12 @@
 
 For rotated (display matrix), anamorphic (non-square pixels), interlaced and
 variable-frame-rate sources, and for every readable file of the shared corpus,
-the display size the metadata probe reports is the size of the rendition the
-transcoder writes, decoded back here with plain PyAV: equal up to the even
-sides H.264 needs, or, where the rendition is capped, the same orientation and
-the same shape within a pixel of rounding. Both sides also agree on the frame
-rate, and the picture really is turned the way the probe's rotation says.
+the display size the metadata probe reports is the size of the ladder's top
+rung, decoded back here with plain PyAV: equal up to the even sides H.264
+needs, or, where the rung is capped, the same orientation and the same shape
+within a pixel of rounding. Both sides also agree on the frame rate (the
+ladder's constant rate is the probed one, snapped to a standard rate), and the
+picture really is turned the way the probe's rotation says.
 """
 
 from fractions import Fraction
@@ -16,11 +17,13 @@ import numpy as np
 import pytest
 
 from contracts.media import VideoStreamInfo
-from services.common.media import MediaLimits
+from contracts.outputs import OutputKind
+from services.common.media import DEINTERLACER, MediaLimits, standard_rate
 from services.metadata.probe import probe_media
-from services.transcoder.encoding import EncodeOptions
-from services.transcoder.pipeline import write_rendition
-from services.transcoder.plan import MAX_LONG_SIDE, RenditionPlan, plan_rendition
+from services.transcoder.ladder import DEFAULT_RUNGS, LadderOptions, LadderOutput, encode_ladder
+from services.transcoder.ladder.rungs import MAX_LONG_SIDE
+from services.transcoder.ladder.source import probe_source
+from tests.support.ladder import join_rendition
 from tests.support.media import (
     SHARED_MEDIA_DIR,
     VideoSource,
@@ -30,27 +33,18 @@ from tests.support.media import (
 )
 
 LIMITS = MediaLimits()
-OPTIONS = EncodeOptions(preset="ultrafast")
+OPTIONS = LadderOptions(preset="ultrafast")
+TOP_SHORT_SIDE = max(rung.short_side for rung in DEFAULT_RUNGS)
 SHORT = tuple(index / 25 for index in range(6))
 """Six frames at 25 fps: enough to encode, quick to decode."""
 
 
-class Unattended:
-    """A job nobody cancels and nobody watches."""
-
-    def check_cancelled(self) -> None:
-        return None
-
-    def report_progress(self, percent: float, eta_seconds: float | None = None) -> None:
-        del percent, eta_seconds
-
-
-def render(source: Path, folder: Path) -> tuple[RenditionPlan, Path]:
-    """Plan and write the source's rendition into `folder`, as `transcode` would."""
-    plan = plan_rendition(source, LIMITS, OPTIONS.max_height)
-    target = folder / plan.filename
-    write_rendition(source, plan, target, limits=LIMITS, options=OPTIONS, control=Unattended())
-    return plan, target
+def render(source: Path, folder: Path) -> tuple[LadderOutput, Path]:
+    """Encode the source's ladder into `folder`; its top rung, joined into one file."""
+    result = encode_ladder(source, folder / "ladder", OPTIONS, limits=LIMITS)
+    top = next(output for output in result.ready if output.kind is OutputKind.HLS_VIDEO)
+    assert top.path is not None
+    return top, join_rendition(result, top.path, folder / "top.mp4").path
 
 
 def assert_same_picture(shown: VideoStreamInfo, rendition: tuple[int, int]) -> None:
@@ -58,28 +52,30 @@ def assert_same_picture(shown: VideoStreamInfo, rendition: tuple[int, int]) -> N
     display = (shown.display_width, shown.display_height)
     width, height = rendition
     assert width % 2 == height % 2 == 0
-    if min(display) <= OPTIONS.max_height and max(display) <= MAX_LONG_SIDE:
+    if min(display) <= TOP_SHORT_SIDE and max(display) <= MAX_LONG_SIDE:
         # Uncapped: an odd display side is one pixel shorter, never longer.
         assert rendition == (display[0] - display[0] % 2, display[1] - display[1] % 2)
         return
-    assert min(rendition) <= OPTIONS.max_height
+    assert min(rendition) <= TOP_SHORT_SIDE
     assert (width > height, width < height) == (display[0] > display[1], display[0] < display[1])
     # The display shape lies within what rounding each side by one pixel allows.
     aspect = Fraction(*display)
     assert Fraction(width - 1, height + 1) <= aspect <= Fraction(width + 1, height - 1)
 
 
-def probe_and_render(source: Path, folder: Path) -> tuple[VideoStreamInfo, RenditionPlan, Path]:
+def probe_and_render(source: Path, folder: Path) -> tuple[VideoStreamInfo, Path]:
     shown = probe_media(source, LIMITS).video
     assert shown is not None
-    plan, output = render(source, folder)
-    assert plan.video is not None
-    rate = plan.video.frame_rate
-    assert (None if rate is None else float(rate)) == shown.frame_rate
+    top, output = render(source, folder)
+    assert shown.frame_rate is not None
+    assert top.frame_rate is not None
+    probed = standard_rate(Fraction(shown.frame_rate).limit_denominator(1001))
+    assert float(top.frame_rate) == pytest.approx(float(min(probed, Fraction(60))), abs=1e-3)
     picture = first_frame(output)
     assert picture.rotation == 0
+    assert (picture.width, picture.height) == (top.width, top.height)
     assert_same_picture(shown, (picture.width, picture.height))
-    return shown, plan, output
+    return shown, output
 
 
 @pytest.mark.parametrize(
@@ -94,7 +90,7 @@ def test_a_rotated_picture_is_shown_as_the_probe_says(
         VideoSource(frame_times=SHORT, rotation=rotation, top_stripe=True, audio_layout=None),
     )
 
-    shown, _, output = probe_and_render(source, tmp_path)
+    shown, output = probe_and_render(source, tmp_path)
 
     assert (shown.display_width, shown.display_height) == display
     assert shown.rotation == rotation
@@ -141,7 +137,7 @@ def test_non_square_pixels_give_the_probed_display_size(
         ),
     )
 
-    shown, _, _ = probe_and_render(source, tmp_path)
+    shown, _ = probe_and_render(source, tmp_path)
 
     assert (shown.width, shown.height) == coded
     assert (shown.display_width, shown.display_height) == display
@@ -153,10 +149,9 @@ def test_an_interlaced_picture_is_deinterlaced_at_the_probed_size(tmp_path: Path
     )
     assert first_frame(source).interlaced_frame
 
-    shown, plan, output = probe_and_render(source, tmp_path)
+    shown, output = probe_and_render(source, tmp_path)
 
-    assert plan.video is not None
-    assert plan.video.deinterlace
+    assert DEINTERLACER in probe_source(source, LIMITS).upright
     assert not first_frame(output).interlaced_frame
     assert (shown.display_width, shown.display_height) == (320, 240)
 
@@ -180,7 +175,7 @@ def test_a_variable_frame_rate_has_one_rate_and_the_probed_size(
         ),
     )
 
-    shown, _, _ = probe_and_render(source, tmp_path)
+    shown, _ = probe_and_render(source, tmp_path)
 
     assert (shown.display_width, shown.display_height) == (322, 182)
     assert shown.frame_rate is not None

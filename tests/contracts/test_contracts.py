@@ -38,6 +38,7 @@ from contracts import (
     streams,
     subjects,
 )
+from contracts.base import strict_validation
 from contracts.schema import json_schemas
 
 OWNER = uuid.UUID("00000000-0000-4000-8000-000000000001")
@@ -168,11 +169,14 @@ def test_job_results_parse_by_kind() -> None:
     assert isinstance(parsed.result, MetadataResult)
 
 
-def test_unknown_fields_are_refused() -> None:
-    payload = json.loads(_examples()[2].model_dump_json())
-    payload["surprise"] = 1
+def test_unknown_fields_are_ignored_and_refused_only_in_strict_validation() -> None:
+    """Consumers ignore what they do not know (docs/contracts.md); producers' checks
+    validate strictly (more in test_evolution.py)."""
+    started = _examples()[2]
+    payload = {**json.loads(started.model_dump_json()), "surprise": 1}
+    assert JobStartedEvent.model_validate(payload) == started
     with pytest.raises(ValidationError, match="surprise"):
-        JobStartedEvent.model_validate(payload)
+        JobStartedEvent.model_validate(payload, context=strict_validation())
 
 
 def test_progress_is_bounded() -> None:

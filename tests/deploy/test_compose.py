@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from services.devstack.ports import SERVICES
-from tests.deploy.dockerfile import stages
+from tests.deploy.dockerfile import effective_env, stages
 from tests.deploy.known import known_variables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,3 +126,26 @@ def test_echo_containers_are_configured_with_known_variables() -> None:
     for name in (*SERVICES, "migrate"):
         unknown = {v for v in services[name]["environment"] if v.startswith("ECHO_")}
         assert unknown - known_variables() == set(), name
+
+
+def test_blob_services_keep_scratch_copies_on_a_volume() -> None:
+    """Not on the container's layer or a RAM tmpfs: a source can be gigabytes."""
+    services = _compose(_example_env())["services"]
+    for name in ("gateway", "transcoder", "metadata"):
+        scratch = effective_env(stages(), name)["ECHO_BLOB_SCRATCH_DIR"]
+        assert f"{name}-scratch:{scratch}" in services[name]["volumes"], name
+
+
+def test_each_container_gets_only_the_secrets_its_service_reads() -> None:
+    services = _compose(_example_env())["services"]
+    secrets = {
+        "ECHO_DATABASE_URL": {"gateway", "migrate"},
+        "ECHO_JWT_SECRET": {"gateway", "notifier"},
+        "ECHO_GATEWAY_SIGNING_KEY": {"gateway"},
+        "ECHO_BLOB_S3_SECRET_ACCESS_KEY": {"gateway", "transcoder", "metadata"},
+    }
+    for variable, readers in secrets.items():
+        given = {
+            name for name, service in services.items() if variable in service.get("environment", {})
+        }
+        assert given == readers, variable

@@ -75,6 +75,7 @@ def config(
         "ECHO_JWT_SECRET": SECRET,
         "ECHO_GATEWAY_SIGNING_KEY": SECRET,
         "ECHO_BLOB_URL": blobs.as_uri(),
+        "ECHO_BLOB_SCRATCH_DIR": str(tmp_path_factory.mktemp("deploy-scratch")),
         **{f"ECHO_{name.upper()}_PORT": str(free_port()) for name in SERVICES},
     }
 
@@ -173,23 +174,17 @@ def test_the_gateway_refuses_to_start_without_a_required_secret(
     assert missing.removeprefix("ECHO_").lower() in (result.stdout + result.stderr).lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.migrate.database reads deploy/migrations beside the source tree, not "
-    "the package data the image ships (services/migrate/migrations); requested of its owner",
-)
 @pytest.mark.servers
 def test_the_migrate_image_finds_its_migrations_in_the_package(
     postgres: EmbeddedPostgres, tmp_path: Path
 ) -> None:
-    """The image's layout: the packages in site-packages, the SQL inside services.migrate
-    (as deploy/Dockerfile copies it), no repository around; migrations must apply."""
+    """The image's layout: the packages in site-packages (the SQL is package data inside
+    services.migrate), no repository around; migrations must apply."""
     site = tmp_path / "site-packages"
     for package in ("contracts", "services"):
         shutil.copytree(
             ROOT / package, site / package, ignore=shutil.ignore_patterns("__pycache__")
         )
-    shutil.copytree(ROOT / "deploy" / "migrations", site / "services" / "migrate" / "migrations")
     name = f"echo_layout_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres.dsn, autocommit=True) as conn:
         conn.execute(f"create database {name}")

@@ -66,12 +66,12 @@ def test_each_image_runs_its_service_as_the_dev_launcher_does(name: str) -> None
 
 
 def test_migrations_are_package_data() -> None:
-    """The Dockerfile copies deploy/migrations into the package, and pyproject ships them."""
-    source = stages()["source"]
-    assert ["deploy/migrations", "./services/migrate/migrations"] in source.copies
+    """The SQL migrations live in the package, and pyproject ships them as package data."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     package_data = pyproject["tool"]["setuptools"]["package-data"]["services.migrate"]
-    for sql in (ROOT / "deploy" / "migrations").glob("*.sql"):
+    migrations = sorted((ROOT / "services" / "migrate" / "migrations").glob("*.sql"))
+    assert migrations
+    for sql in migrations:
         assert any(fnmatch.fnmatch(f"migrations/{sql.name}", pattern) for pattern in package_data)
 
 

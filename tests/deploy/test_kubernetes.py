@@ -17,6 +17,7 @@ from services.common.worker import WorkerSettings
 from services.devstack.ports import SERVICES
 from services.gateway.settings import GatewaySettings
 from services.notifier.settings import NotifierSettings
+from tests.deploy.dockerfile import effective_env, stages
 from tests.deploy.known import known_variables
 from tests.deploy.kustomize import Manifest, build
 
@@ -28,6 +29,14 @@ KUBERNETES_VERSION = "1.33.0"
 KEDA_CRD = ROOT / "deploy" / "schemas" / "keda.sh_scaledobjects.yaml"
 NATS_CHART_VALUES = ROOT / "deploy" / "schemas" / "nats-chart-2.14.2-values.yaml"
 WORKER_NAMES = {"transcoder": JobKind.TRANSCODE, "metadata": JobKind.METADATA}
+SECRETS = {
+    "gateway": {"echo-database", "echo-auth", "echo-signing", "echo-blobs"},
+    "notifier": {"echo-auth"},
+    "transcoder": {"echo-blobs"},
+    "metadata": {"echo-blobs"},
+    "migrate": {"echo-database"},
+}
+"""Least privilege: each pod gets only the Secrets its service reads."""
 
 
 def _overlay(name: str) -> list[Manifest]:
@@ -106,7 +115,8 @@ def test_each_service_has_a_deployment_service_and_disruption_budget(overlay: st
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert {"configMapRef": {"name": "echo-config"}} in container["envFrom"]
-        assert {"secretRef": {"name": "echo-secrets"}} in container["envFrom"]
+        secrets = {ref["secretRef"]["name"] for ref in container["envFrom"] if "secretRef" in ref}
+        assert secrets == SECRETS[name.removeprefix("echo-")], name
         assert container["image"].split(":")[0].endswith(name.removeprefix("echo-")), name
         assert ":" in container["image"], f"{overlay} sets a tag for {name}"
 
@@ -177,6 +187,9 @@ def test_the_init_job_runs_the_migrate_image(overlay: str) -> None:
     job = _by_kind(manifests, "Job")["echo-migrate"]
     (container,) = job["spec"]["template"]["spec"]["containers"]
     assert container["image"].split(":")[0].endswith("migrate")
+    assert {ref["secretRef"]["name"] for ref in container["envFrom"] if "secretRef" in ref} == (
+        SECRETS["migrate"]
+    )
     assert "command" not in container
     assert "args" not in container
 
@@ -226,3 +239,18 @@ def test_nats_values_use_only_the_charts_keys(values: str) -> None:
         path for path in ours if path not in chart and not any(path[:2] == m for m in open_maps)
     }
     assert unknown == set()
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_blob_services_get_a_writable_scratch_volume(overlay: str) -> None:
+    """The root filesystem is read-only: the image's scratch directory must be a volume."""
+    deployments = _by_kind(_overlay(overlay), "Deployment")
+    for name in ("gateway", "transcoder", "metadata"):
+        scratch = effective_env(stages(), name)["ECHO_BLOB_SCRATCH_DIR"]
+        (container,) = deployments[f"echo-{name}"]["spec"]["template"]["spec"]["containers"]
+        assert scratch in {mount["mountPath"] for mount in container["volumeMounts"]}, name
+
+
+def test_the_dev_overlay_creates_every_secret_the_pods_name() -> None:
+    secrets = set(_by_kind(_overlay("dev"), "Secret"))
+    assert secrets == set().union(*SECRETS.values())

@@ -1,7 +1,8 @@
 """End to end: four service processes, real NATS and Postgres, real media.
 
 Upload through the REST API, watch live status over the notifier's WebSocket,
-then check the outputs by decoding them.
+then check the outputs by decoding them: the MP4 download, and the HLS ladder's
+master and media playlists (read from blob storage until the gateway serves them).
 """
 
 import asyncio
@@ -20,7 +21,15 @@ from contracts import (
     VideoUploadResponseSchema,
 )
 from services.devstack.stack import DevStack
-from tests.support.e2e import get_video, open_watcher, process, upload
+from tests.support.e2e import (
+    get_video,
+    open_watcher,
+    process,
+    staged_leftovers,
+    stored_ladder,
+    upload,
+)
+from tests.support.ladder import check_stored_ladder, join_rendition
 from tests.support.media import decode_fully
 
 pytestmark = pytest.mark.e2e
@@ -75,6 +84,15 @@ async def test_upload_goes_live_to_completed_with_correct_outputs(
         assert output.audio_codec == "aac"
         assert abs(output.duration_seconds - source.duration_seconds) <= 0.1
         assert output.video_frames == source.video_frames
+
+        # The master playlist exists and parses; its one rung decodes to the same frames.
+        master = check_stored_ladder(stored_ladder(stack.blob_root, uploaded.video.id))
+        (variant,) = master.playlists
+        assert variant.stream_info.resolution == (source.width, source.height)
+        rung = join_rendition(
+            stored_ladder(stack.blob_root, uploaded.video.id), variant.uri, tmp_path / "rung.mp4"
+        )
+        assert decode_fully(rung.path).video_frames == source.video_frames
 
         # The stored metadata matches an independent PyAV probe of the source.
         metadata = video.metadata
@@ -161,4 +179,5 @@ async def test_a_worker_killed_mid_job_is_redelivered_and_completes_once(
         assert len({u.version for u in completions}) == 1, "completed exactly once"
         mp4 = await _download(api, video.renditions[0].url, stack_token, tmp_path / "long.mp4")
     assert abs(decode_fully(mp4).duration_seconds - 20.0) <= 0.1
-    assert not list(output_dir.rglob("*.partial")), "no half-written output left behind"
+    check_stored_ladder(stored_ladder(stack.blob_root, uploaded.video.id))
+    assert not staged_leftovers(output_dir), "no half-written output left behind"

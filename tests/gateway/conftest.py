@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import uvicorn
 from nats.js import JetStreamContext
@@ -22,16 +21,8 @@ from tests.support.gateway import Gateway, StartGateway, make_config
 
 
 @pytest.fixture
-def no_uploads(clean_database: str) -> str:
-    """The database without resumable uploads either (`clean_database` keeps them)."""
-    with psycopg.connect(clean_database) as conn:
-        conn.execute("truncate uploads")
-    return clean_database
-
-
-@pytest.fixture
 def start_gateway(
-    no_uploads: str,
+    clean_database: str,
     jetstream: JetStreamContext,
     nats_server: NatsServer,
     blob_root: Path,
@@ -41,7 +32,7 @@ def start_gateway(
 
     @contextlib.asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Gateway]:
-        config = make_config(no_uploads, nats_server.url, blob_root, jwt_secret, **overrides)
+        config = make_config(clean_database, nats_server.url, blob_root, jwt_secret, **overrides)
         app = create_app(config)
         async with (
             app.router.lifespan_context(app),

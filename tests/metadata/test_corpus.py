@@ -27,7 +27,7 @@ from av.container import InputContainer
 from contracts.enums import JobErrorCode
 from contracts.media import FieldOrder, HdrFormat, MediaProbe
 from services.common.media import MediaError, MediaLimits, display_geometry
-from services.metadata.poster import PosterOptions, poster_size, render_poster, render_posters
+from services.metadata.poster import PosterOptions, poster_size, render_posters
 from services.metadata.probe import probe_media
 from services.metadata.storyboard import make_storyboard
 from tests.support.media import CORPUS_MARKS, MANIFEST, SHARED_MEDIA_DIR, check_storyboard
@@ -190,7 +190,7 @@ def _assert_streams(probe: MediaProbe, row: Row) -> None:
 def test_the_truncated_file_still_gets_a_poster_past_its_decodable_part() -> None:
     path = SHARED_MEDIA_DIR / PROBES_FROM_ITS_INDEX
 
-    poster = render_poster(path, LIMITS, PosterOptions(position=0.95))
+    poster, _ = render_posters(path, LIMITS, PosterOptions(position=0.95))
 
     with av.open(io.BytesIO(poster.data)) as image:
         assert isinstance(image, InputContainer)

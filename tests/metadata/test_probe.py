@@ -334,3 +334,22 @@ def test_the_command_line_prints_what_the_probe_validates(sample_video: Path) ->
     ).stdout
 
     assert MediaProbe.model_validate(json.loads(printed)) == probe_media(sample_video, LIMITS)
+
+
+def test_the_command_line_starts_without_pydantic(sample_video: Path) -> None:
+    # Importing pydantic and every contract costs the process more than ffprobe's whole
+    # run; the probe's facts need neither.
+    script = (
+        "import runpy, sys; sys.argv[1:] = [sys.argv.pop()]; "
+        "runpy.run_module('services.metadata.describe', run_name='__main__'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'), file=sys.stderr)"
+    )
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", script, str(sample_video)],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stderr
+
+    assert loaded.strip() == "[]"

@@ -8,8 +8,11 @@ read back from `ECHO_JOBS` and the progress subjects.
 import asyncio
 import os
 import signal
+import threading
+import time
 from collections.abc import AsyncIterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from faststream.asgi import AsgiFastStream
@@ -18,18 +21,26 @@ from nats.js import JetStreamContext
 
 from contracts.enums import JobErrorCode, JobKind, JobPhase
 from contracts.events import JobCompletedEvent, JobFailedEvent, JobStartedEvent, MetadataResult
-from services.common.blobs import LocalBlobStore
+from contracts.media import BlobRef, InputNoticeCode
+from services.common.blobs import FileBlobStore, LocalBlobStore
 from services.common.media import MediaLimits
 from services.common.settings import BlobSettings, BusSettings
 from services.devstack.servers import NatsServer
+from services.metadata import job
 from services.metadata.app import create_app
+from services.metadata.picture import Checkpoint
+from services.metadata.pictures import render_pictures
+from services.metadata.poster import Poster
 from services.metadata.probe import probe_media
 from services.metadata.settings import MetadataSettings
-from tests.support.media import decode_fully
+from services.metadata.storyboard import EncodedStoryboard
+from tests.support.media import check_storyboard, decode_fully, make_still_image
 from tests.support.workers import (
     fresh_consumer,
     http_get,
+    job_files,
     job_outcomes,
+    publish_cancel,
     publish_command,
     recorded_progress,
     running,
@@ -43,6 +54,8 @@ from tests.support.workers import (
 KIND = JobKind.METADATA
 STOP_SECONDS = 10.0
 """An idle worker stops well within this (the pull it waits on lasts 5 s at most)."""
+HOLD_SECONDS = 30.0
+"""Longest a test holds a job mid-work waiting for its cancel."""
 
 
 @pytest.fixture
@@ -64,7 +77,14 @@ async def worker(
         yield app
 
 
-async def test_a_command_is_probed_and_reported_started_progress_completed(
+async def stored_type(blob_root: Path, ref: BlobRef) -> str | None:
+    """The content type blob storage serves `ref` with (it must exist)."""
+    stat = await FileBlobStore(blob_root).stat(ref.key)
+    assert stat.size_bytes == ref.size_bytes
+    return stat.content_type
+
+
+async def test_a_video_is_probed_and_its_posters_and_storyboard_stored(
     worker: AsgiFastStream,
     jetstream: JetStreamContext,
     nats_client: NatsClient,
@@ -89,10 +109,111 @@ async def test_a_command_is_probed_and_reported_started_progress_completed(
     result = completed.result
     assert isinstance(result, MetadataResult)
     assert result.probe == probe_media(sample_video, MediaLimits())
-    assert result.poster is not None
-    poster = decode_fully(store.path(result.poster.key))
-    assert (poster.video_codec, poster.width, poster.height) == ("mjpeg", 320, 240)
+    assert result.poster == result.posters[0].file
+    assert [PurePosixPath(p.file.key).name for p in result.posters] == [
+        "poster.jpg",
+        "poster-320.jpg",
+    ]
+    for image in result.posters:
+        assert await stored_type(blob_root, image.file) == image.file.content_type == "image/jpeg"
+        picture = decode_fully(store.path(image.file.key))
+        assert (picture.video_codec, picture.width, picture.height) == (
+            "mjpeg",
+            image.width,
+            image.height,
+        )
+    board = result.storyboard
+    assert board is not None
+    assert await stored_type(blob_root, board.sprite) == board.sprite.content_type == "image/jpeg"
+    assert await stored_type(blob_root, board.vtt) == board.vtt.content_type == "text/vtt"
+    assert result.probe.video is not None
+    assert result.probe.video.duration_seconds is not None
+    cues = check_storyboard(
+        store.path(board.vtt.key),
+        store.path(board.sprite.key),
+        duration=result.probe.video.duration_seconds,
+    )
+    assert len(cues) == board.count
     assert await job_outcomes(worker) == {"completed": 1}
+
+
+async def test_an_audio_only_upload_completes_without_pictures_and_says_so(
+    worker: AsgiFastStream, jetstream: JetStreamContext, blob_root: Path, sample_audio_only: Path
+) -> None:
+    store = LocalBlobStore(blob_root)
+    command = stage_upload(store, sample_audio_only, KIND)
+
+    sequence = await publish_command(jetstream, command)
+    events = await terminal_events(jetstream, command.job_id)
+    await settled(jetstream, KIND, sequence)
+
+    completed = events[-1]
+    assert isinstance(completed, JobCompletedEvent)
+    result = completed.result
+    assert isinstance(result, MetadataResult)
+    assert result.probe.video is None
+    assert (result.poster, result.posters, result.storyboard) == (None, [], None)
+    assert InputNoticeCode.AUDIO_ONLY in {notice.code for notice in result.probe.notices}
+    assert job_files(store, command) == []
+
+
+async def test_a_still_image_fails_as_one_without_retry(
+    worker: AsgiFastStream, jetstream: JetStreamContext, blob_root: Path, tmp_path: Path
+) -> None:
+    store = LocalBlobStore(blob_root)
+    command = stage_upload(store, make_still_image(tmp_path / "photo.png"), KIND)
+
+    sequence = await publish_command(jetstream, command)
+    events = await terminal_events(jetstream, command.job_id)
+    info = await settled(jetstream, KIND, sequence)
+
+    assert [type(e) for e in events] == [JobStartedEvent, JobFailedEvent]
+    failed = events[-1]
+    assert isinstance(failed, JobFailedEvent)
+    assert (failed.error.code, failed.error.retriable) == (JobErrorCode.NOT_MEDIA, False)
+    assert "still image (PNG)" in failed.error.message
+    assert info.num_redelivered == 0
+    assert job_files(store, command) == []
+    assert await job_outcomes(worker) == {"failed": 1}
+
+
+async def test_a_job_cancelled_while_drawing_stops_and_leaves_nothing(
+    worker: AsgiFastStream,
+    jetstream: JetStreamContext,
+    blob_root: Path,
+    sample_long_video: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawing = threading.Event()
+
+    def pictures_until_cancelled(
+        *args: Any, checkpoint: Checkpoint, **kwargs: Any
+    ) -> tuple[list[Poster], EncodedStoryboard]:
+        # Holds the first frame until the cancel lands, so it cannot finish first.
+        def held() -> None:
+            drawing.set()
+            deadline = time.monotonic() + HOLD_SECONDS
+            while time.monotonic() < deadline:
+                checkpoint()
+                time.sleep(0.02)
+
+        return render_pictures(*args, checkpoint=held, **kwargs)
+
+    monkeypatch.setattr(job, "render_pictures", pictures_until_cancelled)
+    store = LocalBlobStore(blob_root)
+    command = stage_upload(store, sample_long_video, KIND)
+
+    sequence = await publish_command(jetstream, command)
+    assert await asyncio.to_thread(drawing.wait, HOLD_SECONDS)
+    await publish_cancel(jetstream, command)
+    info = await settled(jetstream, KIND, sequence)
+    await asyncio.sleep(0.5)  # time for a stray late event to show
+
+    events = await state_events(jetstream, command.job_id)
+    assert [type(e) for e in events] == [JobStartedEvent]
+    assert job_files(store, command) == []
+    assert (info.num_ack_pending, info.num_redelivered) == (0, 0)
+    assert await job_outcomes(worker) == {"cancelled": 1}
 
 
 async def test_a_file_that_is_not_media_fails_once_without_retry(

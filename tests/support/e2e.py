@@ -119,3 +119,17 @@ async def process(
     finally:
         await watcher.connection.close()
     return uploaded, await get_video(api, uploaded.video.id, token), watcher
+
+
+def stored_ladder(blob_root: Path, video_id: UUID) -> Path:
+    """The folder of a video's HLS ladder in the platform's blob storage (read directly:
+    the gateway's REST views do not name the master playlist yet)."""
+    (master,) = blob_root.glob(f"videos/*/{video_id}/transcode/hls/master.m3u8")
+    return master.parent
+
+
+def staged_leftovers(blob_root: Path) -> list[Path]:
+    """Staged or half-replaced outputs (the kit's `.partial`, the ladder's `.staging`,
+    an earlier ladder moved aside) anywhere in blob storage."""
+    suffixes = (".partial", ".staging", ".old")
+    return [path for path in blob_root.rglob("*") if path.name.endswith(suffixes)]

@@ -24,16 +24,24 @@ class RenditionFile:
     """Whether each segment starts with a keyframe."""
 
 
-def media_playlist(result: LadderResult, uri: str) -> m3u8.M3U8:
-    playlist = m3u8.load(str(result.out_dir / uri))
+Ladder = LadderResult | Path
+"""A ladder as `encode_ladder` returned it, or the folder it is stored in."""
+
+
+def ladder_folder(ladder: Ladder) -> Path:
+    return ladder.out_dir if isinstance(ladder, LadderResult) else ladder
+
+
+def media_playlist(ladder: Ladder, uri: str) -> m3u8.M3U8:
+    playlist = m3u8.load(str(ladder_folder(ladder) / uri))
     assert not playlist.is_variant
     return playlist
 
 
-def join_rendition(result: LadderResult, uri: str, target: Path) -> RenditionFile:
+def join_rendition(ladder: Ladder, uri: str, target: Path) -> RenditionFile:
     """Concatenate init + segments of the media playlist at `uri` (a fragmented MP4 plays so)."""
-    playlist = media_playlist(result, uri)
-    folder = (result.out_dir / uri).parent
+    playlist = media_playlist(ladder, uri)
+    folder = (ladder_folder(ladder) / uri).parent
     (init,) = playlist.segment_map
     init_bytes = (folder / init.uri).read_bytes()
     starts: list[float] = []
@@ -76,9 +84,9 @@ def video_frame_times(path: Path) -> list[Fraction]:
         return times
 
 
-def peak_segment_bitrate(result: LadderResult, uri: str) -> float:
-    playlist = media_playlist(result, uri)
-    folder = (result.out_dir / uri).parent
+def peak_segment_bitrate(ladder: Ladder, uri: str) -> float:
+    playlist = media_playlist(ladder, uri)
+    folder = (ladder_folder(ladder) / uri).parent
     rates: list[float] = [
         (folder / segment.uri).stat().st_size * 8 / float(segment.duration)
         for segment in playlist.segments
@@ -154,3 +162,21 @@ def source_bounds(path: Path, *, video: bool = True, audio: bool = True) -> tupl
                 start = begins if start is None else min(start, begins)
                 end = max(end, begins + length)
         return float(start or 0), float(end)
+
+
+def check_stored_ladder(folder: Path) -> m3u8.M3U8:
+    """The master playlist in `folder`, parsed; every variant's and rendition's media
+    playlist parses, carries the ladder's tags and names only files that exist."""
+    master = m3u8.load(str(folder / "master.m3u8"))
+    assert master.is_variant
+    uris = [variant.uri for variant in master.playlists]
+    uris += [media.uri for media in master.media if media.uri]
+    assert uris
+    for uri in uris:
+        playlist = media_playlist(folder, uri)
+        check_media_playlist(playlist)
+        base = (folder / uri).parent
+        named = [segment.uri for segment in playlist.segments]
+        named += [init.uri for init in playlist.segment_map]
+        assert all((base / name).is_file() for name in named)
+    return master

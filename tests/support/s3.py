@@ -18,7 +18,8 @@ import boto3
 import httpx
 from botocore.config import Config
 
-from services.devstack.servers import EmbeddedServerError, free_port
+from services.devstack.ports import free_port
+from services.devstack.servers import EmbeddedServerError
 
 S3Client = Any
 """boto3's S3 client (untyped: the project does not install boto3's stubs)."""

@@ -1,7 +1,7 @@
 """Builders shared by the transcoder tests: uploads as transcode commands, settings.
 
 `Reports` and `job_context` are the workers' shared ones, named here for the
-pipeline tests that build contexts directly.
+tests that call the work function with a context of their own.
 """
 
 from pathlib import Path
@@ -20,9 +20,13 @@ def upload(store: LocalBlobStore, path: Path) -> JobRequestedCommand:
     return stage_upload(store, path, JobKind.TRANSCODE)
 
 
+STAGED_SUFFIXES = (".partial", ".staging", ".old")
+"""The kit's staged outputs, the ladder's staging folder, an earlier ladder moved aside."""
+
+
 def partial_files(root: Path) -> list[Path]:
-    """Staged outputs left anywhere under a blob root."""
-    return sorted(root.rglob("*.partial"))
+    """Staged or half-replaced outputs (files or folders) left anywhere under a blob root."""
+    return sorted(path for path in root.rglob("*") if path.name.endswith(STAGED_SUFFIXES))
 
 
 def worker_settings(**overrides: float | str) -> TranscoderSettings:

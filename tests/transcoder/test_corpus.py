@@ -1,13 +1,15 @@
-"""Every real sample of ../shared/media through the transcode pipeline, checked by decoding.
+"""Every real sample of ../shared/media through the transcoder's work function, checked
+by decoding its download; `test_ladder_corpus.py` checks every rung of the ladder.
 
 Runs only where that folder exists (it is not part of the repository):
 `pytest -m corpus tests/transcoder`.
 
 `broken_*` files must fail with a typed error and a message a person can act
-on. Every other file must give a rendition that decodes fully, upright, in
-yuv420p, no larger than 720p, lasting as long as the source's audio and video
-(decoded here independently of the pipeline), and as long as its container
-declares, except where `EXPLAINED` says why not.
+on, leaving nothing. Every other file must give a master playlist that parses
+and a download that decodes fully, upright, in yuv420p, no larger than 720p,
+lasting as long as the source's audio and video (decoded here independently of
+the transcoder), and as long as its container declares, except where
+`EXPLAINED` says why not.
 """
 
 from fractions import Fraction
@@ -20,8 +22,9 @@ from av.container import InputContainer
 from contracts.enums import JobErrorCode, RenditionKind
 from services.common.blobs import LocalBlobStore
 from services.common.media import MediaError
-from services.transcoder.encoding import EncodeOptions
-from services.transcoder.pipeline import transcode
+from services.transcoder.job import transcode
+from services.transcoder.ladder import LadderOptions
+from tests.support.ladder import check_stored_ladder
 from tests.support.media import (
     CORPUS_MARKS,
     SHARED_MEDIA_DIR,
@@ -32,6 +35,7 @@ from tests.support.media import (
 from tests.transcoder.support import job_context, partial_files, upload
 
 TOLERANCE_SECONDS = 0.1
+OPTIONS = LadderOptions(preset="ultrafast")
 
 pytestmark = list(CORPUS_MARKS)
 
@@ -99,13 +103,16 @@ def test_corpus_file(store: LocalBlobStore, name: str) -> None:
 
     if name.startswith("broken_"):
         with pytest.raises(MediaError) as caught:
-            transcode(context, EncodeOptions())
+            transcode(context, OPTIONS)
         assert caught.value.error.code is FAILS[name]
         assert len(caught.value.error.message) > 20
         assert list(store.root.rglob("transcode/*")) == []
         return
 
-    rendition = transcode(context, EncodeOptions()).renditions[0]
+    result = transcode(context, OPTIONS)
+    assert result.master_playlist is not None
+    check_stored_ladder(store.path(result.master_playlist.key).parent)
+    rendition = result.renditions[0]
 
     output = store.path(rendition.file.key)
     decoded = decode_fully(output)

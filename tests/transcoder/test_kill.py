@@ -1,7 +1,7 @@
 """A worker process stopped mid-transcode: the job is redelivered and finished exactly once.
 
 SIGKILL: nothing is handed back; JetStream redelivers after the ack wait, and the
-next attempt removes the staged file the dead one left. SIGTERM: the job outlasts
+next attempt removes the staging folder the dead one left. SIGTERM: the job outlasts
 the drain grace, is stopped, cleans up, and is handed back with a NAK, so the next
 worker takes it at once; the stop itself is clean (no traceback).
 """
@@ -21,6 +21,7 @@ from services.common.blobs import LocalBlobStore
 from services.common.bus import ConsumerTuning
 from services.devstack.servers import NatsServer
 from tests.support.bus import eventually
+from tests.support.ladder import check_stored_ladder
 from tests.support.media import decode_fully
 from tests.support.workers import (
     fresh_consumer,
@@ -83,7 +84,7 @@ async def test_interrupted_job_completes_once_on_the_next_worker(
             first.send_signal(stop)
             await asyncio.wait_for(first.wait(), timeout=20)
         if stop is signal.SIGKILL:
-            assert partial_files(blob_root), "the killed worker should have left its staged file"
+            assert partial_files(blob_root), "the killed worker should have left its staging"
         else:
             log = first_log.read_text()
             assert "Application shutdown complete" in log
@@ -105,4 +106,6 @@ async def test_interrupted_job_completes_once_on_the_next_worker(
     decoded = decode_fully(store.path(result.renditions[0].file.key))
     assert abs(decoded.duration_seconds - 20.0) < 0.1
     assert decoded.video_frames == 500
+    assert result.master_playlist is not None
+    check_stored_ladder(store.path(result.master_playlist.key).parent)
     assert partial_files(blob_root) == []

@@ -19,11 +19,11 @@ import pytest
 from av.container import OutputContainer
 from av.stream import Disposition
 
+from contracts.enums import JobPhase
 from services.common.media import MediaError
 from services.transcoder.ladder import (
     LadderCancelledError,
     LadderOptions,
-    LadderPhase,
     LadderResult,
     OutputKind,
     OutputStatus,
@@ -400,7 +400,7 @@ def test_progress_runs_through_the_phases_to_100(tmp_path: Path) -> None:
     source = make_media(
         tmp_path / "clip.mp4", MediaSpec(duration_seconds=2.0, width=320, height=240)
     )
-    reports: list[tuple[LadderPhase, float | None, float | None]] = []
+    reports: list[tuple[JobPhase, float | None, float | None]] = []
     encode_ladder(
         source,
         tmp_path / "ladder",
@@ -408,12 +408,12 @@ def test_progress_runs_through_the_phases_to_100(tmp_path: Path) -> None:
         on_progress=lambda phase, percent, eta: reports.append((phase, percent, eta)),
     )
     phases = [phase for phase, _, _ in reports]
-    assert phases[0] is LadderPhase.PROBING
-    assert phases.index(LadderPhase.TRANSCODING) < phases.index(LadderPhase.PACKAGING)
+    assert phases[0] is JobPhase.PROBING
+    assert phases.index(JobPhase.TRANSCODING) < phases.index(JobPhase.PACKAGING)
     percents = [percent for _, percent, _ in reports]
     assert all(percent is not None for percent in percents)
     assert percents == sorted(percents)  # type: ignore[type-var]
-    assert reports[-1] == (LadderPhase.PACKAGING, 100.0, None)
+    assert reports[-1] == (JobPhase.PACKAGING, 100.0, None)
 
 
 def test_a_stop_mid_encode_stops_at_once_and_leaves_nothing(tmp_path: Path) -> None:
@@ -424,9 +424,9 @@ def test_a_stop_mid_encode_stops_at_once_and_leaves_nothing(tmp_path: Path) -> N
     stop = threading.Event()
     stopped_at: list[float] = []
 
-    def on_progress(phase: LadderPhase, percent: float | None, eta: float | None) -> None:
+    def on_progress(phase: JobPhase, percent: float | None, eta: float | None) -> None:
         del eta
-        if phase is LadderPhase.TRANSCODING and percent and percent > 10 and not stop.is_set():
+        if phase is JobPhase.TRANSCODING and percent and percent > 10 and not stop.is_set():
             stop.set()
             stopped_at.append(time.monotonic())
 

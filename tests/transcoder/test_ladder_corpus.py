@@ -48,7 +48,7 @@ TOP_RUNGS = {
     "mp4_h264_4k60_portrait_rot-90_0.3s_android.mp4": (1080, 1920),
     "mp4_av1_10bit_hdr10_aac_720x1280.mp4": (720, 1280),
     "mp4_h264_vfr_3026x1386_noaudio.mp4": (2358, 1080),
-    "gif_animated_314x273_30frames.gif": (312, 272),
+    "gif_animated_314x273_30frames.gif": (314, 272),
     "flv_h264_aac_1080x720.flv": (1080, 720),
     "mts_h264_1080i50_ac3_pgs_sony_a7m3_camera.mts": (1920, 1080),
     "ts_mpeg2_1080i_422_dts51_mp2_two_audio_hdmv.ts": (1920, 1080),

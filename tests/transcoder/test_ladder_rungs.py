@@ -10,7 +10,7 @@ from services.transcoder.ladder import DEFAULT_RUNGS, LadderOptions, plan_rungs
 from services.transcoder.ladder.encode import hls_options, keyframe_interval, segment_seconds
 from services.transcoder.ladder.hls import AudioRendition, Variant, avc_codecs, master_playlist
 from services.transcoder.ladder.rungs import download_rung
-from services.transcoder.ladder.source import SourcePlan, parse_filter_chain
+from services.transcoder.ladder.source import SourcePlan
 
 
 def sizes(width: int, height: int) -> list[tuple[int, int]]:
@@ -58,7 +58,8 @@ def test_a_standard_rung_just_below_the_source_is_not_repeated() -> None:
 
 
 def test_odd_and_tiny_sources_get_even_sides() -> None:
-    assert sizes(314, 273) == [(312, 272)]
+    # The shared rule (`even_size`): each side to its nearest even number, an odd one down.
+    assert sizes(314, 273) == [(314, 272)]
     assert sizes(160, 120) == [(160, 120)]
     for width, height in sizes(3025, 1387) + sizes(1001, 563):
         assert width % 2 == 0
@@ -172,13 +173,3 @@ def test_the_master_playlist_parses_and_lists_the_highest_variant_first() -> Non
         "audio/index.m3u8",
         "YES",
     )
-
-
-def test_upright_filters_may_come_as_a_filter_chain() -> None:
-    assert parse_filter_chain("yadif=mode=send_frame:deint=interlaced,transpose=clock") == (
-        ("yadif", "mode=send_frame:deint=interlaced"),
-        ("transpose", "clock"),
-    )
-    assert parse_filter_chain("hflip, vflip") == (("hflip", ""), ("vflip", ""))
-    assert parse_filter_chain(r"eq=contrast=1\,1,null") == (("eq", "contrast=1,1"), ("null", ""))
-    assert parse_filter_chain("") == ()

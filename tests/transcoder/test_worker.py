@@ -1,5 +1,8 @@
 """The transcoder app in this process against a real nats-server: a command in, the
-rendition and its events out; bad input; a duplicate delivery; health and metrics."""
+ladder and its events out; bad input; a duplicate delivery; health and metrics.
+
+What the result says of each output, for sources with and without audio or video,
+is in `test_outputs.py`."""
 
 from pathlib import Path
 
@@ -8,12 +11,14 @@ from faststream.asgi import AsgiFastStream
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from contracts.enums import JobErrorCode, JobKind
+from contracts.enums import JobErrorCode, JobKind, JobPhase
 from contracts.events import JobCompletedEvent, JobFailedEvent, JobStartedEvent, TranscodeResult
+from contracts.outputs import OutputStatus
 from services.common.blobs import LocalBlobStore
 from services.common.settings import BlobSettings, BusSettings
 from services.devstack.servers import NatsServer
 from services.transcoder.app import create_app
+from tests.support.ladder import check_stored_ladder
 from tests.support.media import decode_fully, make_faststart, make_truncated
 from tests.support.workers import (
     http_get,
@@ -53,13 +58,27 @@ async def test_a_command_is_transcoded_and_reported_started_progress_completed(
     assert isinstance(completed, JobCompletedEvent)
     result = completed.result
     assert isinstance(result, TranscodeResult)
+    # The download (the 360p rung and the audio) decodes to the source's duration.
     rendition = result.renditions[0]
     output = store.path(rendition.file.key)
     decoded = decode_fully(output)
     assert abs(decoded.duration_seconds - 20.0) < 0.1
     assert (decoded.width, decoded.height) == (640, 360)
     assert rendition.file.size_bytes == output.stat().st_size
+    # The ladder is in place, named by the result, and its playlists parse.
+    assert result.master_playlist is not None
+    master = store.path(result.master_playlist.key)
+    check_stored_ladder(master.parent)
+    ready = {o.name for o in result.outputs if o.status is OutputStatus.READY}
+    assert ready == {"360p", "240p", "audio", "download"}
+    # Phases in order; the kit publishes the latest report per interval, so a phase
+    # shorter than that (probing, packaging) may go unseen.
+    order = [JobPhase.PROBING, JobPhase.TRANSCODING, JobPhase.PACKAGING]
+    phases = [order.index(p.phase) for p in progress if p.job_id == command.job_id and p.phase]
+    assert phases == sorted(phases)
+    assert order.index(JobPhase.TRANSCODING) in phases
     assert info.num_redelivered == 0
+    assert partial_files(blob_root) == []
     assert await job_outcomes(worker) == {"completed": 1}
 
 
@@ -108,9 +127,11 @@ async def test_the_same_command_delivered_twice_is_reported_once(
 
     events = await state_events(jetstream, command.job_id)
     assert [type(e) for e in events] == [JobStartedEvent, JobCompletedEvent]
-    outputs = [p for p in blob_root.rglob("transcode/*") if p.is_file()]
-    assert len(outputs) == 1
-    assert decode_fully(outputs[0]).video_frames == 50
+    # One ladder: the second run replaced the first's folder whole.
+    (ladder,) = blob_root.rglob("transcode/*")
+    assert ladder.name == "hls"
+    assert decode_fully(ladder / "download.mp4").video_frames == 50
+    assert partial_files(blob_root) == []
     assert await job_outcomes(worker) == {"completed": 2}
 
 

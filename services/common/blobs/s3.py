@@ -210,6 +210,8 @@ class S3BlobStore(BlobStore):
         if max_bytes is not None and stat.size_bytes > max_bytes:
             raise BlobTooLargeError(f"{key} is {stat.size_bytes} bytes, over {max_bytes}")
         scratch = self.options.scratch_dir
+        if scratch is not None:
+            await asyncio.to_thread(Path(scratch).mkdir, parents=True, exist_ok=True)
         folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="echo-job-", dir=scratch))
         try:
             copy = folder / "source"

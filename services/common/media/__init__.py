@@ -23,7 +23,7 @@ from services.common.media.opener import (
     open_untrusted,
     sniff_container,
 )
-from services.common.media.rate import frame_rate
+from services.common.media.rate import frame_rate, standard_rate
 from services.common.media.streams import (
     primary_audio_stream,
     primary_video_stream,
@@ -65,6 +65,7 @@ __all__ = [
     "primary_video_stream",
     "require_decoder",
     "sniff_container",
+    "standard_rate",
     "stream_duration",
     "upright_filters",
     "upright_graph",

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from contracts.enums import JobErrorCode
-from contracts.errors import JobError
 
 
 @dataclass(frozen=True)
@@ -21,5 +20,9 @@ class MediaError(Exception):
     """The media cannot be processed; `error` says why in words and in a code."""
 
     def __init__(self, code: JobErrorCode, message: str, *, retriable: bool = False) -> None:
+        # Imported here: `JobError` brings pydantic, which a command-line probe that never
+        # fails should not pay for at start-up.
+        from contracts.errors import JobError
+
         super().__init__(message)
         self.error = JobError(code=code, message=message, retriable=retriable)

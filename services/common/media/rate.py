@@ -10,8 +10,9 @@
    uneven ones (variable rate) give the average over the sample.
 3. Otherwise the demuxer's guessed or base rate, when plausible; else none.
 
-A rendition keeps every source frame's own timestamp whatever this says: the
-rate only informs the encoder's rate control and the probe's description.
+The probe reports this rate; the transcoder's constant output rate is it
+snapped by `standard_rate` (an average within 2 % of a standard rate is that
+rate), capped.
 """
 
 import itertools
@@ -69,11 +70,15 @@ def _measured(container: InputContainer, stream: VideoStream) -> Fraction | None
     low, high = intervals[len(intervals) // 10], intervals[len(intervals) * 9 // 10]
     if high > low * _VARIABLE_SPREAD:
         return _plausible((len(times) - 1) / (times[-1] - times[0]))
-    rate = 1 / intervals[len(intervals) // 2]
+    rate = standard_rate(1 / intervals[len(intervals) // 2])
+    return rate if rate in STANDARD_RATES else _plausible(rate.limit_denominator(1001))
+
+
+def standard_rate(rate: Fraction) -> Fraction:
+    """The standard rate within 2 % of `rate` (a phone's 29.87 fps average is 29.97), else
+    `rate` itself: what a constant output rate is made from."""
     nearest = min(STANDARD_RATES, key=lambda standard: abs(rate - standard))
-    if abs(rate - nearest) <= nearest * _SNAP_TOLERANCE:
-        return nearest
-    return _plausible(rate.limit_denominator(1001))
+    return nearest if abs(rate - nearest) <= nearest * _SNAP_TOLERANCE else rate
 
 
 def _plausible(rate: Fraction | float | None) -> Fraction | None:

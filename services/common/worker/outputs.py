@@ -1,7 +1,8 @@
 """A job's outputs, staged by its work and made visible by the kit, or removed.
 
-The work writes each output to a hidden `.partial` file beside its target. Nothing is
-renamed into place until the kit has checked, after the work returned, that the job was
+The work writes each output to a hidden `.partial` file (or folder, for an output made of
+many files such as an HLS ladder) beside its target. Nothing is renamed into place
+until the kit has checked, after the work returned, that the job was
 not cancelled meanwhile; so a cancelled job never leaves a visible output, and a failed,
 handed-back or cancelled one leaves no partial file either.
 
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -108,6 +110,45 @@ class StagedOutputs:
                 os.replace(temp, target)
 
     @contextlib.contextmanager
+    def staged_folder(self, key: str) -> Iterator[Path]:
+        """A hidden path, not yet existing, to create `key`'s folder at, with every file of
+        a many-file output (an HLS ladder) inside. At commit it replaces `key`'s folder in
+        one rename, so a reader sees the old folder or the whole new one, never a playlist
+        naming a missing segment. Its files are synced to disk when the block ends.
+        Folders staged for `key` by killed attempts are removed first: this delivery owns
+        the job now. Removed if the block raises."""
+        target = self._store.path(key)
+        with self._lock:
+            self._check_cancelled()
+            if self._closed:
+                raise RuntimeError("the job's outputs were already committed or discarded")
+            self._make_folder(target.parent)
+            self._folders.add(target.parent)
+            _remove_abandoned(target)
+            temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
+            self._open.add(temp)
+        try:
+            yield temp
+            if not temp.is_dir():
+                raise RuntimeError(f"the work created no folder for {key}")
+            _sync_tree(temp)
+        except BaseException:
+            _remove(temp)
+            raise
+        finally:
+            with self._lock:
+                self._open.discard(temp)
+        with self._lock:
+            if self._closed:  # discarded while the work was still writing it
+                _remove(temp)
+                self._check_cancelled()
+                raise RuntimeError("the job's outputs were discarded while being written")
+            if self._deferred:
+                self._staged[temp] = target
+            else:
+                _replace_folder(temp, target)
+
+    @contextlib.contextmanager
     def writer(self, key: str) -> Iterator[StagedWriter]:
         """Stream `key`'s bytes into a staged file, synced to disk when the block ends."""
         with self.staged_file(key) as temp, temp.open("wb") as file:
@@ -122,7 +163,10 @@ class StagedOutputs:
             self._closed = True
             staged, self._staged = self._staged, {}
         for temp, target in staged.items():
-            os.replace(temp, target)
+            if temp.is_dir():
+                _replace_folder(temp, target)
+            else:
+                os.replace(temp, target)
 
     def discard(self, *, video_deleted: bool = False) -> None:
         """Remove every staged or half-written file, and the folders staging created if
@@ -137,7 +181,7 @@ class StagedOutputs:
             if video_deleted:
                 folders += self._upward(self._folders)
         for temp in doomed:
-            temp.unlink(missing_ok=True)
+            _remove(temp)
         for folder in folders:
             with contextlib.suppress(OSError):  # not empty, or already deleted
                 folder.rmdir()
@@ -171,3 +215,49 @@ class StagedOutputs:
             # `exist_ok` without `parents`: it fails rather than re-create a deleted video.
             parent.mkdir(exist_ok=True)
             self._created.append(parent)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _sync_tree(folder: Path) -> None:
+    # As `writer` does for one file: a completed job's outputs survive a power loss.
+    for path in sorted(folder.rglob("*"), key=lambda path: len(path.parts), reverse=True):
+        _fsync(path)
+    _fsync(folder)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_abandoned(target: Path) -> None:
+    # Staged and swapped-out copies of `target` from attempts that were killed, and what
+    # their work staged beside them under a name of its own (`.<staged name>.*`): they
+    # will never be finished.
+    leftovers = [
+        *target.parent.glob(f".{target.name}.*"),
+        *target.parent.glob(f"..{target.name}.*"),
+    ]
+    for leftover in leftovers:
+        logger.info("removing abandoned staged output %s", leftover.name)
+        _remove(leftover)
+
+
+def _replace_folder(staged: Path, target: Path) -> None:
+    """Put `staged` at `target`; an earlier `target` is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+        target.rename(old)
+    staged.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -7,16 +7,23 @@ Validation errors, unknown routes and wrong methods are handled by
 """
 
 import logging
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar, cast
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from contracts.problems import ProblemCode
 from contracts.rest import ProblemDetails
-from services.common.problems import PROBLEM_JSON, install_problem_handlers, problem_response
+from services.common.problems import (
+    PROBLEM_JSON,
+    field_error,
+    install_problem_handlers,
+    problem_response,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -242,9 +249,35 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
     )
 
 
+_HttpHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _unreadable_body_first(shared: _HttpHandler) -> _HttpHandler:
+    """FastAPI answers a body it could not even decode (e.g. not UTF-8) with a bare 400;
+    it gets the answer a body that is not JSON gets (422 `invalid_request`). Every other
+    HTTP error goes to the shared handler."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code != 400:
+            return await shared(request, error)
+        return problem_response(
+            InvalidRequestError.status,
+            InvalidRequestError.code,
+            "The body could not be read; send UTF-8 JSON.",
+            title=InvalidRequestError.title,
+            instance=request.url.path,
+            errors=[field_error(["body"], "Unreadable body.", "body_unreadable")],
+        )
+
+    return handle
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error the API can meet to problem details."""
     install_problem_handlers(app)
+    shared = cast(_HttpHandler, app.exception_handlers[StarletteHTTPException])
+    app.add_exception_handler(StarletteHTTPException, _unreadable_body_first(shared))
     app.add_exception_handler(ApiError, _api_error)
     # PoolTimeout (no connection to be had) is an OperationalError too.
     app.add_exception_handler(psycopg.OperationalError, _database_unavailable)

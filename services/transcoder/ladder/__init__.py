@@ -5,6 +5,7 @@
 No dependency on the bus or the worker kit: the worker wires it in.
 """
 
+from contracts.outputs import OutputKind, OutputStatus
 from services.transcoder.ladder.run import MASTER_NAME, encode_ladder
 from services.transcoder.ladder.rungs import DEFAULT_RUNGS, Rung, RungSpec, plan_rungs
 from services.transcoder.ladder.types import (
@@ -12,10 +13,7 @@ from services.transcoder.ladder.types import (
     LadderCancelledError,
     LadderOptions,
     LadderOutput,
-    LadderPhase,
     LadderResult,
-    OutputKind,
-    OutputStatus,
 )
 
 __all__ = [
@@ -25,7 +23,6 @@ __all__ = [
     "LadderCancelledError",
     "LadderOptions",
     "LadderOutput",
-    "LadderPhase",
     "LadderResult",
     "OutputKind",
     "OutputStatus",

@@ -3,9 +3,9 @@
 import time
 from collections.abc import Callable
 
-from services.transcoder.ladder.types import LadderPhase
+from contracts.enums import JobPhase
 
-ProgressCallback = Callable[[LadderPhase, float | None, float | None], None]
+ProgressCallback = Callable[[JobPhase, float | None, float | None], None]
 """Told (phase, percent 0-100 or None without a known duration, ETA seconds or None)."""
 
 REPORT_EVERY_SECONDS = 0.25
@@ -31,7 +31,7 @@ class LadderProgress:
         self._started: float | None = None
         self._last = float("-inf")
 
-    def phase(self, phase: LadderPhase, percent: float | None) -> None:
+    def phase(self, phase: JobPhase, percent: float | None) -> None:
         """Report a phase change at once."""
         self._last = self._clock()
         self._report(phase, percent, None)
@@ -45,11 +45,11 @@ class LadderProgress:
             return
         self._last = now
         if self._duration is None:
-            self._report(LadderPhase.TRANSCODING, None, None)
+            self._report(JobPhase.TRANSCODING, None, None)
             return
         fraction = min(1.0, max(0.0, seconds / self._duration))
         elapsed = now - self._started
         eta = None
         if fraction >= ETA_MIN_FRACTION and elapsed >= ETA_MIN_SECONDS:
             eta = elapsed * (1 - fraction) / fraction
-        self._report(LadderPhase.TRANSCODING, fraction * TRANSCODING_SHARE, eta)
+        self._report(JobPhase.TRANSCODING, fraction * TRANSCODING_SHARE, eta)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import av
 
+from contracts.enums import JobPhase
+from contracts.outputs import OutputKind, OutputStatus
 from services.common.media import MediaLimits
 from services.transcoder.ladder import hls
 from services.transcoder.ladder.encode import (
@@ -27,14 +29,11 @@ from services.transcoder.ladder.encode import (
 )
 from services.transcoder.ladder.progress import LadderProgress, ProgressCallback
 from services.transcoder.ladder.rungs import OWN_RUNG_MARGIN, Rung, download_rung, plan_rungs
-from services.transcoder.ladder.source import SourcePlan, UprightFilters, probe_source
+from services.transcoder.ladder.source import SourcePlan, probe_source
 from services.transcoder.ladder.types import (
     LadderOptions,
     LadderOutput,
-    LadderPhase,
     LadderResult,
-    OutputKind,
-    OutputStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ HIGH_RATE_THRESHOLD = Fraction(30)
 """Above this output rate, the rungs' rate caps are raised by `high_rate_factor`."""
 
 
-def _ignore_progress(phase: LadderPhase, percent: float | None, eta: float | None) -> None:
+def _ignore_progress(phase: JobPhase, percent: float | None, eta: float | None) -> None:
     del phase, percent, eta
 
 
@@ -57,23 +56,23 @@ def encode_ladder(
     out_dir: Path,
     options: LadderOptions | None = None,
     *,
-    upright_filters: UprightFilters = None,
     on_progress: ProgressCallback = _ignore_progress,
     should_stop: Callable[[], bool] = _never,
     limits: MediaLimits | None = None,
 ) -> LadderResult:
     """Write the HLS ladder and the download of `source` into `out_dir`, replacing it.
 
-    `upright_filters` are the libavfilter steps that turn a decoded picture upright
-    (deinterlace, rotation); None derives them from the first picture. Raises
+    The picture is turned upright (rotation, pixel shape, deinterlacing) by the shared
+    rule of `services.common.media`, so every rung has the display shape the metadata
+    probe reports. Raises
     `MediaError` for unusable input and `LadderCancelledError` when `should_stop()` turned
     true; in both cases `out_dir` is left as it was and no staging files remain.
     """
     options = options or LadderOptions()
     limits = limits or MediaLimits()
     progress = LadderProgress(on_progress, None)
-    progress.phase(LadderPhase.PROBING, 0.0)
-    plan = probe_source(source, limits, upright_filters)
+    progress.phase(JobPhase.PROBING, 0.0)
+    plan = probe_source(source, limits)
     progress = LadderProgress(on_progress, plan.duration)
     rungs: list[Rung] = []
     download: Rung | None = None
@@ -92,7 +91,7 @@ def encode_ladder(
     staging = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex}.staging"
     staging.mkdir(parents=True)
     try:
-        progress.phase(LadderPhase.TRANSCODING, 0.0)
+        progress.phase(JobPhase.TRANSCODING, 0.0)
         outcome = run_pass(
             source,
             staging,
@@ -104,7 +103,7 @@ def encode_ladder(
             on_media_time=progress.media_time,
             should_stop=should_stop,
         )
-        progress.phase(LadderPhase.PACKAGING, 99.0)
+        progress.phase(JobPhase.PACKAGING, 99.0)
         outputs = _package(staging, plan, rungs, download, outcome, options)
         _replace(out_dir, staging)
     except BaseException:
@@ -123,8 +122,9 @@ def encode_ladder(
             default=0.0,
         ),
         files=_upload_order(outputs),
+        video_frames=outcome.video_frames,
     )
-    progress.phase(LadderPhase.PACKAGING, 100.0)
+    progress.phase(JobPhase.PACKAGING, 100.0)
     logger.info("ladder of %s: %s", source.name, ", ".join(output.name for output in result.ready))
     return result
 

@@ -8,6 +8,8 @@ source (no upscaling), keeps the display aspect ratio and has even sides.
 from dataclasses import dataclass
 from fractions import Fraction
 
+from services.common.media import even_size
+
 MAX_LONG_SIDE = 4096
 """Bound on the longer side, so an extreme panorama stays a sane H.264 picture."""
 OWN_RUNG_MARGIN = Fraction(85, 100)
@@ -73,8 +75,11 @@ def plan_rungs(
         raise ValueError("a ladder needs at least one rung")
     short, long = min(width, height), max(width, height)
     fitting = [spec for spec in ordered if spec.short_side <= short]
-    chosen: list[tuple[int, RungSpec]] = [(spec.short_side, spec) for spec in fitting]
-    source_short = _even(short * min(Fraction(1), MAX_LONG_SIDE / long))
+    chosen: list[tuple[Fraction, RungSpec]] = [
+        (Fraction(spec.short_side), spec) for spec in fitting
+    ]
+    fit = min(Fraction(1), MAX_LONG_SIDE / long)
+    source_short = min(even_size(width * fit, height * fit))
     if source_short < ordered[0].short_side and source_short not in {s for s, _ in chosen}:
         # Between rungs (or below the smallest): a rung at the source's own size, with the
         # caps of the next standard rung up scaled by the pixel count.
@@ -84,19 +89,20 @@ def plan_rungs(
         )
         share = Fraction(source_short, above.short_side) ** 2
         own = RungSpec(source_short, int(above.max_bitrate * share), int(above.buffer_size * share))
-        chosen = [(source_short, own)] + [
+        # Its own display size, scaled only to the long-side bound: by the shared even-size
+        # rule, the size the metadata probe reports.
+        chosen = [(short * fit, own)] + [
             (side, spec) for side, spec in chosen if side <= source_short * OWN_RUNG_MARGIN
         ]
     return [_rung(side, spec, width, height, high_rate_factor) for side, spec in chosen]
 
 
 def _rung(
-    short_side: int, spec: RungSpec, width: Fraction, height: Fraction, factor: Fraction
+    short_side: Fraction, spec: RungSpec, width: Fraction, height: Fraction, factor: Fraction
 ) -> Rung:
     short, long = min(width, height), max(width, height)
-    scale = min(Fraction(short_side) / short, MAX_LONG_SIDE / long)
-    out_width = min(_nearest_even(width * scale), _even(width))
-    out_height = min(_nearest_even(height * scale), _even(height))
+    scale = min(Fraction(1), short_side / short, MAX_LONG_SIDE / long)
+    out_width, out_height = even_size(width * scale, height * scale)
     return Rung(
         name=f"{min(out_width, out_height)}p",
         width=out_width,
@@ -104,16 +110,6 @@ def _rung(
         max_bitrate=int(spec.max_bitrate * factor),
         buffer_size=int(spec.buffer_size * factor),
     )
-
-
-def _nearest_even(size: Fraction) -> int:
-    # 853.3 becomes 854, as `scale=-2:480` and common ladders have it.
-    return max(2, round(size / 2) * 2)
-
-
-def _even(size: Fraction) -> int:
-    # 4:2:0 chroma needs even sides; rounding down the rounded size never upscales.
-    return max(2, round(size) // 2 * 2)
 
 
 def download_rung(rungs: list[Rung], short_side: int = 720) -> Rung:

@@ -1,12 +1,12 @@
 """The probing phase: which streams of a source the ladder reads, and what they look like.
 
 One short pass decodes the first picture: only it carries the display rotation
-and the interlacing flag, and running it through the upright filters tells the
-picture's display size, which decides the rungs. Unusable sources fail here, as
-typed `MediaError`s.
+and the interlacing flag. The shared rule of `services.common.media`
+(`picture_geometry`, `upright_steps`, `is_interlaced`, `frame_rate`) turns them
+into the upright filters and the display size, which decides the rungs: the
+size the metadata probe reports. Unusable sources fail here, as typed `MediaError`s.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,8 +14,6 @@ from pathlib import Path
 
 import av
 from av.container import InputContainer
-from av.filter import Graph
-from av.video.frame import VideoFrame
 
 from contracts.enums import JobErrorCode
 from services.common.media import (
@@ -30,22 +28,15 @@ from services.common.media import (
     primary_audio_stream,
     primary_video_stream,
     require_decoder,
+    standard_rate,
     upright_steps,
 )
 from services.transcoder.ladder.types import FilterStep
 
 HEADER_DURATION_DEMUXERS = frozenset({"mov", "matroska", "avi", "flv", "asf", "mxf", "flac"})
 """Formats whose header states the duration, so a truncated file decodes short of it."""
-INTERLACED_FIELD_ORDERS = frozenset({2, 3, 4, 5})
-"""`AVFieldOrder` TT, BB, TB, BT: an interlaced stream, even if its first frame is not."""
 FALLBACK_FRAME_RATE = Fraction(30)
 """Output rate of a video whose rate cannot be read (no usable header, no timestamps)."""
-STANDARD_RATES = tuple(
-    Fraction(rate)
-    for rate in ("24000/1001", "24", "25", "30000/1001", "30", "48", "50", "60000/1001", "60")
-)
-SNAP_TOLERANCE = Fraction(2, 100)
-"""A measured average this close to a standard rate (a phone's 29.87 fps VFR) is that rate."""
 
 
 @dataclass(frozen=True)
@@ -75,37 +66,11 @@ class SourcePlan:
     def output_frame_rate(self, cap: Fraction) -> Fraction:
         """Constant output rate: the source's (a VFR source's average, snapped to the
         nearest standard rate when close to it), capped."""
-        rate = self.source_frame_rate or FALLBACK_FRAME_RATE
-        nearest = min(STANDARD_RATES, key=lambda standard: abs(rate - standard))
-        if abs(rate - nearest) <= nearest * SNAP_TOLERANCE:
-            rate = nearest
-        return min(rate, cap)
+        return min(standard_rate(self.source_frame_rate or FALLBACK_FRAME_RATE), cap)
 
 
-UprightFilters = str | Sequence[FilterStep] | None
-"""Steps as `(name, args)` pairs, or a libavfilter chain such as
-`"yadif=deint=interlaced,transpose=clock"` (commas inside arguments escaped as `\\,`),
-or None to derive them from the first picture."""
-
-
-def parse_filter_chain(chain: str) -> tuple[FilterStep, ...]:
-    """`"a=x:y,b"` as `(("a", "x:y"), ("b", ""))`; `\\,` stays inside an argument."""
-    steps = []
-    for part in re.split(r"(?<!\\),", chain.strip()):
-        if not part.strip():
-            continue
-        name, _, args = part.strip().partition("=")
-        steps.append((name, args.replace("\\,", ",")))
-    return tuple(steps)
-
-
-def probe_source(source: Path, limits: MediaLimits, upright: UprightFilters) -> SourcePlan:
-    """Pick the streams and measure the upright picture (raises `MediaError`).
-
-    `upright` None derives the filters from the first picture (rotation, interlacing).
-    """
-    if isinstance(upright, str):
-        upright = parse_filter_chain(upright)
+def probe_source(source: Path, limits: MediaLimits) -> SourcePlan:
+    """Pick the streams and measure the upright picture (raises `MediaError`)."""
     with open_untrusted(source, limits) as container:
         video = primary_video_stream(container)
         audio = primary_audio_stream(container)
@@ -131,18 +96,13 @@ def probe_source(source: Path, limits: MediaLimits, upright: UprightFilters) -> 
                 sample_aspect_ratio=Fraction(1),
             )
         first = first_frame(container, video, limits)
-        sar = video.codec_context.sample_aspect_ratio
-        sample_aspect_ratio = Fraction(sar) if sar and sar > 0 else Fraction(1)
-        if upright is None:
-            upright = upright_steps(
-                picture_geometry(video, first), deinterlace=is_interlaced(video, first)
-            )
+        geometry = picture_geometry(video, first)
+        upright = upright_steps(geometry, deinterlace=is_interlaced(video, first))
         starts = [video.start_time] + ([audio.start_time] if audio is not None else [])
         bases = [video.time_base] + ([audio.time_base] if audio is not None else [])
         start = _start_time(container, starts, bases)
         if first.pts is not None and first.time_base is not None:
             start = min(start, Fraction(first.pts * first.time_base))
-        width, height = _display_size(first, tuple(upright), sample_aspect_ratio)
         return SourcePlan(
             video_index=video.index,
             audio_index=None if audio is None else audio.index,
@@ -152,43 +112,10 @@ def probe_source(source: Path, limits: MediaLimits, upright: UprightFilters) -> 
             # Matroska and FLV claim 1000 fps: measured from packet timestamps instead.
             source_frame_rate=frame_rate(video, container),
             upright=tuple(upright),
-            sample_aspect_ratio=sample_aspect_ratio,
-            display_width=width,
-            display_height=height,
+            sample_aspect_ratio=geometry.sample_aspect_ratio,
+            display_width=geometry.display_width,
+            display_height=geometry.display_height,
         )
-
-
-def _display_size(
-    frame: VideoFrame, upright: tuple[FilterStep, ...], sample_aspect_ratio: Fraction
-) -> tuple[int, int]:
-    # The upright filters may turn the picture (and its pixel shape); a last scale to
-    # square pixels gives the size a viewer sees.
-    graph = Graph()
-    nodes = [
-        graph.add(
-            "buffer",
-            video_size=f"{frame.width}x{frame.height}",
-            pix_fmt=frame.format.name,
-            time_base="1/1000",
-            pixel_aspect=str(sample_aspect_ratio),
-        )
-    ]
-    nodes += [graph.add(name, args or None) for name, args in upright]
-    nodes.append(graph.add("scale", "w='iw*sar':h=ih"))
-    nodes.append(graph.add("buffersink"))
-    graph.link_nodes(*nodes).configure()
-    frame.pts = 0
-    graph.vpush(frame)
-    graph.vpush(None)
-    try:
-        shown = graph.vpull()
-    except (av.error.BlockingIOError, av.error.EOFError) as error:
-        raise MediaError(
-            JobErrorCode.NO_PLAYABLE_STREAM,
-            "The first picture of this video could not be prepared for encoding. "
-            "Export the video again and upload the new file.",
-        ) from error
-    return shown.width, shown.height
 
 
 def _start_time(

@@ -1,44 +1,20 @@
 """What the ladder takes and gives back: options, phases, outputs, the result.
 
 Plain dataclasses with no dependency on the bus or the worker kit, so the ladder
-runs (and is tested) on its own; the worker maps `LadderResult` onto the contracts.
+runs (and is tested) on its own; the worker maps `LadderResult` onto the contracts,
+whose `OutputKind` and `OutputStatus` the outputs already use.
 """
 
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 
+from contracts.outputs import OutputKind, OutputStatus
 from services.transcoder.ladder.rungs import DEFAULT_RUNGS, RungSpec
 
 FilterStep = tuple[str, str]
 """A libavfilter step: filter name and its argument string (`""` for none)."""
-
-
-class LadderPhase(StrEnum):
-    """What the ladder is doing, for progress reports."""
-
-    PROBING = "probing"
-    TRANSCODING = "transcoding"
-    PACKAGING = "packaging"
-
-
-class OutputStatus(StrEnum):
-    READY = "ready"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-class OutputKind(StrEnum):
-    HLS_VIDEO = "hls_video"
-    """A video rendition: media playlist, init segment, fMP4 segments (no audio track)."""
-    HLS_AUDIO = "hls_audio"
-    """The audio rendition group's one member: AAC stereo, fMP4 segments."""
-    MP4 = "mp4"
-    """The download: the download rung's video packets and the audio, faststart."""
-    M4A = "m4a"
-    """The download of an audio-only source."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +104,8 @@ class LadderResult:
     files: tuple[str, ...]
     """Every file, relative to `out_dir`, in a safe upload order: media first, then media
     playlists, the master last (a reader never finds a playlist naming a missing file)."""
+    video_frames: int = 0
+    """Pictures encoded per rung (0 for an audio-only source)."""
 
     def output(self, name: str) -> LadderOutput:
         return next(output for output in self.outputs if output.name == name)
