@@ -9,6 +9,7 @@ from pydantic import Field, computed_field
 from contracts.base import ContractModel
 from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
 from contracts.media import MediaProbe, Rendition
+from contracts.outputs import OutputKind, OutputStatus, TranscodeOutput
 from contracts.problems import ProblemCode
 
 TEXT_PATTERN = r"^[^\x00]*$"
@@ -65,11 +66,37 @@ class VideoJobResponseSchema(ContractModel):
     updated_at: datetime = Field(description="Last change.")
 
 
+class PosterSizeSchema(ContractModel):
+    """One size the poster exists in."""
+
+    width: int = Field(ge=1, description="Width in pixels.")
+    height: int = Field(ge=1, description="Height in pixels.")
+
+
+class StoryboardSchema(ContractModel):
+    """How the storyboard's sprite is laid out (its files: `playback.storyboard_url` and
+    `playback.storyboard_sprite_url`)."""
+
+    tile_width: int = Field(ge=1, description="Width of one thumbnail in pixels.")
+    tile_height: int = Field(ge=1, description="Height of one thumbnail in pixels.")
+    columns: int = Field(ge=1, description="Thumbnails per row of the sprite.")
+    count: int = Field(ge=1, description="Number of thumbnails (and of WebVTT cues).")
+    interval_seconds: float = Field(gt=0, description="Time each thumbnail stands for.")
+
+
 class VideoMetadataResponseSchema(MediaProbe):
     """Technical metadata of a video: the probe as stored, plus flat fields derived from it."""
 
     video_id: UUID = Field(description="The video.")
     poster_url: str | None = Field(default=None, description="Poster image URL.")
+    posters: list[PosterSizeSchema] = Field(
+        default_factory=list,
+        description="The sizes the poster exists in, largest first (`playback.poster_url`, "
+        "then `playback.poster_small_url`); empty for audio-only files.",
+    )
+    storyboard: StoryboardSchema | None = Field(
+        default=None, description="The storyboard's layout; absent for audio-only files."
+    )
     created_at: datetime = Field(description="When it was extracted.")
 
     @computed_field(description="Primary video codec.")  # type: ignore[prop-decorator]
@@ -116,6 +143,23 @@ class RenditionResponseSchema(ContractModel):
     rendition: Rendition = Field(description="Technical description.")
 
 
+class TranscodeOutputResponseSchema(ContractModel):
+    """One output of a transcode (a ladder rung, its audio or the download), ready or not."""
+
+    name: str = Field(description="Output name: `1080p` .. `240p`, `audio`, `download`.")
+    kind: OutputKind = Field(description="What the output holds.")
+    status: OutputStatus = Field(description="Whether it was written.")
+    reason: str | None = Field(
+        default=None, description="Why it was skipped or failed, for a person."
+    )
+    url: str | None = Field(
+        default=None,
+        description="Signed URL of its media playlist or file (no `Authorization` header "
+        "needed; expires with `playback.expires_at`); ready outputs only.",
+    )
+    output: TranscodeOutput = Field(description="Technical description.")
+
+
 class PlaybackLinksSchema(ContractModel):
     """Signed URLs a browser fetches without headers (`<video>`, hls.js, `<img>`).
 
@@ -132,8 +176,17 @@ class PlaybackLinksSchema(ContractModel):
     mp4_url: str | None = Field(default=None, description="The MP4 rendition, once transcoded.")
     hls_url: str | None = Field(default=None, description="The HLS master playlist, if produced.")
     poster_url: str | None = Field(default=None, description="The poster image, once extracted.")
+    poster_small_url: str | None = Field(
+        default=None,
+        description="The poster's smallest size (320 wide, for lists), else the poster itself.",
+    )
     storyboard_url: str | None = Field(
-        default=None, description="The storyboard's WebVTT, once produced."
+        default=None,
+        description="The storyboard's WebVTT, once produced; its cues point into the sprite "
+        "relatively (`storyboard.jpg#xywh=x,y,w,h`).",
+    )
+    storyboard_sprite_url: str | None = Field(
+        default=None, description="The storyboard's sprite sheet JPEG, once produced."
     )
     source_url: str = Field(description="The original file as uploaded.")
 
@@ -150,7 +203,12 @@ class VideoWithJobsResponseSchema(VideoResponseSchema):
         default=None, description="Set once the metadata job completed."
     )
     renditions: list[RenditionResponseSchema] = Field(
-        default_factory=list, description="Finished outputs."
+        default_factory=list, description="The download, once transcoded."
+    )
+    outputs: list[TranscodeOutputResponseSchema] = Field(
+        default_factory=list,
+        description="Every output of the completed transcode with its status: each ladder "
+        "rung (ready, or skipped with the reason), the audio and the download.",
     )
 
 
@@ -175,7 +233,11 @@ class VideoJobWithDetailsResponseSchema(VideoJobResponseSchema):
 
     video: VideoSummarySchema = Field(description="The job's video.")
     renditions: list[RenditionResponseSchema] = Field(
-        default_factory=list, description="Outputs of a completed transcode job."
+        default_factory=list, description="The download of a completed transcode job."
+    )
+    outputs: list[TranscodeOutputResponseSchema] = Field(
+        default_factory=list,
+        description="Every output of a completed transcode job with its status, as on the video.",
     )
     metadata: VideoMetadataResponseSchema | None = Field(
         default=None, description="Result of a completed metadata job."

@@ -17,6 +17,17 @@ fi
 
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
+# The TypeScript client and the web app type-check wherever Node is installed (CI has it).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  echo "== tsc (clients/typescript, web)"
+  for dir in clients/typescript web; do
+    [ -d "$dir/node_modules" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  done
+  (cd clients/typescript && npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.test.json --noEmit)
+  (cd web && npx tsc --noEmit)
+else
+  echo "== tsc skipped: node and npm not found (the TypeScript checks and tests need Node 20+)"
+fi
 if [ "$fast" = true ]; then
   echo "== pytest (fast tier: no server, no corpus)"
   python -m pytest -m "not servers and not corpus" "$@"

@@ -1,8 +1,12 @@
 """`echoctl`: the command line for people.
 
 TOKEN=$(echoctl token)            a dev token for the embedded default
-echoctl upload clip.mp4           upload, then watch every job to its end
+echoctl upload clip.mp4           upload (resumable: run it again after an interruption),
+                                  watch every job to its end, print the playback links
 echoctl videos | video ID | jobs  what Echo holds
+echoctl delete VIDEO_ID           a video, its files and its jobs
+echoctl cancel | retry JOB_ID     stop a job; run a failed one again
+echoctl me                        who you are, and your usage against the quota
 """
 
 import asyncio
@@ -214,7 +218,7 @@ def _upload_resumable(
                     bar.reach(offset)
         except KeyboardInterrupt:
             errors.print(
-                f"Interrupted at byte {transfer.offset} of {transfer.length}: "
+                f"Interrupted after {transfer.offset} of {transfer.length} bytes: "
                 "run the same command again to resume."
             )
             raise typer.Exit(INTERRUPTED) from None
@@ -224,7 +228,7 @@ def _upload_resumable(
 def _print_playback(video: VideoWithJobsResponseSchema, api_url: str) -> None:
     """The signed links a browser opens without headers, when the video has them."""
     links = video.playback
-    if links is None:
+    if links is None or (links.mp4_url is None and links.hls_url is None):
         return
     for name, url in (("MP4", links.mp4_url), ("HLS", links.hls_url)):
         if url is not None:

@@ -15,6 +15,22 @@ HINTS: dict[ProblemCode, str] = {
     ProblemCode.TOKEN_EXPIRED: "The token has expired; get a new one (a dev token: echoctl token).",
     ProblemCode.UPLOAD_TOO_LARGE: "The file is over the gateway's upload limit "
     "(ECHO_GATEWAY_MAX_UPLOAD_BYTES).",
+    ProblemCode.QUOTA_EXCEEDED: "Your videos fill your quota: see echoctl me, and free room "
+    "with echoctl delete VIDEO_ID.",
+    ProblemCode.NOT_MEDIA: "Echo takes audio and video files only; the bytes sent were removed.",
+    ProblemCode.MEDIA_LIMIT_EXCEEDED: "The file is over a media limit (duration, picture "
+    "size, streams); the bytes sent were removed.",
+    ProblemCode.UPLOAD_EXPIRED: "The upload was not finished in time; run the command again "
+    "to start over.",
+    ProblemCode.UPLOAD_BUSY: "Another echoctl is sending this file; wait for it, or run "
+    "again shortly to resume.",
+    ProblemCode.CHECKSUM_MISMATCH: "Bytes were damaged on the way; run the command again "
+    "to resume from the last good chunk.",
+    ProblemCode.VIDEO_NOT_FOUND: "No video of yours has this id: echoctl videos lists them.",
+    ProblemCode.JOB_NOT_FOUND: "No job of yours has this id: echoctl jobs lists them.",
+    ProblemCode.JOB_NOT_CANCELLABLE: "Only a pending or processing job can be cancelled.",
+    ProblemCode.JOB_NOT_RETRIABLE: "Only a failed job whose failure may change can be retried "
+    "(echoctl jobs --status failed).",
     ProblemCode.DATABASE_UNAVAILABLE: _RETRY_SOON,
     ProblemCode.BUS_UNAVAILABLE: _RETRY_SOON,
     ProblemCode.NOT_READY: _RETRY_SOON,

@@ -15,7 +15,7 @@ from rich.panel import Panel
 
 from services.common.auth import mint_token
 from services.devstack.identity import DEFAULT_DATA_DIR, data_dir, read_or_create_demo_user
-from services.devstack.ports import PortPlan, free_port
+from services.devstack.ports import PortPlan, free_port, port_is_free
 from services.devstack.stack import DevStack, StackError
 from services.devstack.web import WebApp, WebAppUnavailableError, build_web_app
 
@@ -131,7 +131,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
 
     web = _web_app_dist()
-    web_port = args.web_port or free_port()
+    web_port = args.web_port if args.web_port and port_is_free(args.web_port) else free_port()
+    if args.web_port and web_port != args.web_port:
+        console.print(f"[yellow]Port {args.web_port} is taken:[/] the web app uses {web_port}.")
     origins = f"http://127.0.0.1:{web_port},http://localhost:{web_port}"
     stack = DevStack(
         args.data_dir, ports=args.ports, extra_env={"ECHO_GATEWAY_CORS_ORIGINS": origins}

@@ -33,6 +33,13 @@ from services.devstack.servers import EmbeddedPostgres, NatsServer
 
 logger = logging.getLogger(__name__)
 
+DEV_FRONTEND_ORIGINS = (
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+)
+"""Origins the dev launcher lets call the gateway from a browser (CORS)."""
 STOP_SECONDS = 45.0
 """How long stopping services may take before they are killed: longer than a worker's
 default grace (30 s) to finish or hand back a running job."""
@@ -155,6 +162,8 @@ class DevStack:
             "ECHO_DATABASE_URL": self.postgres.dsn,
             "ECHO_BLOB_URL": self.blob_root.resolve().as_uri(),
             "ECHO_JWT_SECRET": self.jwt_secret,
+            # The usual local dev servers (Vite, Next.js, CRA) may call the API from a browser.
+            "ECHO_GATEWAY_CORS_ORIGINS": ",".join(DEV_FRONTEND_ORIGINS),
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("ECHO_BLOB_ROOT", None)  # the deprecated alias would contradict the URL

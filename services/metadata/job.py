@@ -53,20 +53,20 @@ def extract_metadata(context: JobContext, settings: MetadataSettings) -> Metadat
         checkpoint=_PictureProgress(context, _expected_steps(probe, settings)),
     )
     images = [
-        store_poster(context, poster, name)
-        for poster, name in zip(posters, poster_names(settings), strict=True)
+        _store_poster(context, poster, name)
+        for poster, name in zip(posters, _poster_names(settings), strict=True)
     ]
     result = MetadataResult(
         probe=probe,
         poster=images[0].file,
         posters=images,
-        storyboard=store_storyboard(context, board),
+        storyboard=_store_storyboard(context, board),
     )
     context.report_progress(100.0)
     return result
 
 
-def poster_names(settings: MetadataSettings) -> tuple[str, str]:
+def _poster_names(settings: MetadataSettings) -> tuple[str, str]:
     """The file names of the large and the small poster."""
     return POSTER_NAME, f"poster-{settings.poster_small_width}.jpg"
 
@@ -77,7 +77,7 @@ def job_key(context: JobContext, name: str) -> str:
     return output_key(command.owner_id, command.video_id, JobKind.METADATA, name)
 
 
-def store_poster(context: JobContext, poster: Poster, name: str) -> PosterImage:
+def _store_poster(context: JobContext, poster: Poster, name: str) -> PosterImage:
     """Stage one poster JPEG as `name`."""
     return PosterImage(
         file=_stage(context, name, poster.data, POSTER_CONTENT_TYPE),
@@ -86,7 +86,7 @@ def store_poster(context: JobContext, poster: Poster, name: str) -> PosterImage:
     )
 
 
-def store_storyboard(context: JobContext, board: EncodedStoryboard) -> Storyboard:
+def _store_storyboard(context: JobContext, board: EncodedStoryboard) -> Storyboard:
     """Stage the sprite and the VTT side by side: the VTT names the sprite relative to it."""
     width, height = board.tile_size
     return Storyboard(

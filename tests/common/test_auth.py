@@ -37,10 +37,18 @@ def test_a_supabase_shaped_hs256_token_is_accepted() -> None:
         ({"exp": int(time.time()) - 3600}, "token_expired"),
         ({"sub": "not-a-uuid"}, "invalid_token"),
         ({"sub": None}, "invalid_token"),
+        ({"role": "anon"}, "invalid_token"),  # Supabase's anon key is a JWT too
+        ({"role": "service_role"}, "invalid_token"),
+        ({"role": None}, "invalid_token"),
     ],
 )
 def test_tokens_with_bad_claims_are_refused(claims: dict[str, Any], code: str) -> None:
-    payload = {"sub": str(uuid.uuid4()), "aud": "authenticated", "exp": int(time.time()) + 60}
+    payload = {
+        "sub": str(uuid.uuid4()),
+        "aud": "authenticated",
+        "role": "authenticated",
+        "exp": int(time.time()) + 60,
+    }
     payload.update(claims)
     payload = {k: v for k, v in payload.items() if v is not None}
     token = jwt.encode(payload, SECRET, algorithm="HS256")
@@ -104,7 +112,12 @@ def test_asymmetric_tokens_verify_against_the_jwks_endpoint(
     issuer = "https://project.supabase.co/auth/v1"
     verifier = _verifier(jwt_jwks_url=url, jwt_issuer=issuer)
     user = uuid.uuid4()
-    claims = {"sub": str(user), "aud": "authenticated", "exp": int(time.time()) + 60}
+    claims = {
+        "sub": str(user),
+        "aud": "authenticated",
+        "role": "authenticated",
+        "exp": int(time.time()) + 60,
+    }
     good = jwt.encode({**claims, "iss": issuer}, key, algorithm="ES256", headers={"kid": "k1"})
     assert verifier.verify(good).user_id == user
 

@@ -50,9 +50,15 @@ async def test_deleting_a_video_during_processing_leaves_nothing_behind(
         return bool(job_row(clean_database, ids[JobKind.TRANSCODE])["status"] == "processing")
 
     await eventually(processing, what="transcode processing")
-    partial = blob_root / f"videos/{owner}/{video_id}/transcode/.mp4-720p.mp4.abc.partial"
-    partial.parent.mkdir(parents=True)
-    partial.write_bytes(b"half an mp4")
+    # What a transcode being written leaves: the kit's staged folder and, inside it, the
+    # ladder's own staging folder, both hidden.
+    transcode = blob_root / f"videos/{owner}/{video_id}/transcode"
+    for partial in (
+        transcode / f".hls.{uuid.uuid4().hex}.partial/720p/seg_00000.m4s",
+        transcode / f".hls.{uuid.uuid4().hex}.partial/..hls.{uuid.uuid4().hex}.staging/init.mp4",
+    ):
+        partial.parent.mkdir(parents=True)
+        partial.write_bytes(b"half a ladder")
 
     async def statuses_retained() -> bool:
         kept = await _payloads(jetstream, STATUS.name, f"echo.status.{owner}.")

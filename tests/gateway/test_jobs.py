@@ -97,13 +97,24 @@ async def test_job_detail_carries_its_video_and_outputs(
     assert transcode["video"]["title"] == "Trip"
     assert transcode["video"]["id"] == upload["video"]["id"]
     assert [r["name"] for r in transcode["renditions"]] == ["mp4-240p"]
+    outputs = {output["name"]: output for output in transcode["outputs"]}
+    assert [name for name, output in outputs.items() if output["status"] == "ready"] == [
+        "240p",
+        "audio",
+        "download",
+    ]
+    assert outputs["720p"]["url"] is None
+    assert outputs["720p"]["reason"] == "The source is 240p; renditions are never upscaled."
+    assert outputs["download"]["url"].endswith("/transcode/hls/download.mp4")
+    assert outputs["download"]["url"].startswith("/media/")
     assert transcode["metadata"] is None
     assert transcode["progress"] == 100
     assert transcode["attempts"] == 0  # no started event was sent
     assert transcode["completed_at"] is not None
 
     metadata = await eventually(lambda: detail(JobKind.METADATA), what="metadata completed")
-    assert metadata["renditions"] == []
+    assert (metadata["renditions"], metadata["outputs"]) == ([], [])
+    assert metadata["metadata"]["storyboard"]["count"] == 2
     assert metadata["metadata"]["container_format"] == "mov,mp4,m4a,3gp,3g2,mj2"
     assert metadata["video"]["status"] == "completed"
     assert metadata["video"]["poster_url"] is not None

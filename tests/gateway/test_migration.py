@@ -139,8 +139,9 @@ def test_previous_release_data_survives_the_migration(previous_release_db: str) 
         created_at=row[4],
         updated_at=row[5],
     )
-    shown = metadata(record, Links(None))
+    shown = metadata(record, None, Links(None))  # a result from before posters and storyboard
     assert isinstance(shown, VideoMetadataResponseSchema)
+    assert (shown.posters, shown.storyboard) == ([], None)
     assert (shown.duration_seconds, shown.bit_rate, shown.width) == (2.0, 12, None)
     assert shown.poster_url == f"/api/videos/{video}/poster"
 

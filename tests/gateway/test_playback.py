@@ -1,9 +1,11 @@
 """Signed playback URLs, fetched by a plain HTTP client with no headers at all."""
 
+import re
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 import httpx
 from nats.js import JetStreamContext
@@ -13,9 +15,16 @@ from services.gateway.api.signing import Grant, MediaSigner
 from tests.gateway.conftest import Served
 from tests.support.bus import eventually
 from tests.support.gateway import (
+    INIT_BYTES,
+    MASTER_PLAYLIST,
+    MEDIA_PLAYLIST,
     POSTER_BYTES,
+    POSTER_SMALL_BYTES,
     RENDITION_BYTES,
+    SEGMENT_BYTES,
     SIGNING_KEY,
+    SPRITE_BYTES,
+    STORYBOARD_VTT,
     Gateway,
     metadata_completed,
     publish_job_event,
@@ -70,10 +79,56 @@ async def test_signed_urls_serve_the_owners_files_without_headers(
         )
         # Any file of the video's folder resolves under the same signature, as the
         # relative URIs of an HLS playlist do.
-        relative = await plain.get(links["base_url"] + "transcode/mp4-240p.mp4")
+        relative = await plain.get(links["base_url"] + "transcode/hls/download.mp4")
         assert relative.content == RENDITION_BYTES
-        missing = await plain.get(links["base_url"] + "transcode/hls/master.m3u8")
+        missing = await plain.get(links["base_url"] + "transcode/hls/1080p/index.m3u8")
         assert (missing.status_code, missing.json()["code"]) == (404, "file_not_found")
+
+
+def _references(playlist: str) -> list[str]:
+    """Every URI of an HLS playlist: its URI lines and its `URI="..."` attributes."""
+    lines = playlist.splitlines()
+    attributes = [match for line in lines for match in re.findall(r'URI="([^"]+)"', line)]
+    return attributes + [line for line in lines if line and not line.startswith("#")]
+
+
+async def test_a_player_follows_relative_references_under_the_same_signature(
+    served: Served, token: str, jetstream: JetStreamContext, blob_root: Path
+) -> None:
+    video = await _processed_video(served.gateway, token, jetstream, blob_root)
+    links = video["playback"]
+    signed_prefix = urljoin(served.url, links["base_url"])
+    async with httpx.AsyncClient() as plain:  # no base URL, no headers: a player's requests
+
+        async def fetch(url: str, content_type: str) -> httpx.Response:
+            assert url.startswith(signed_prefix), url
+            response = await plain.get(url)
+            assert response.status_code == 200, (url, response.text)
+            assert response.headers["content-type"].startswith(content_type), url
+            return response
+
+        master_url = urljoin(served.url, links["hls_url"])
+        master = await fetch(master_url, "application/vnd.apple.mpegurl")
+        assert master.text == MASTER_PLAYLIST
+        assert _references(master.text) == ["audio/index.m3u8", "240p/index.m3u8"]
+        for reference in _references(master.text):
+            rung_url = urljoin(master_url, reference)
+            rung = await fetch(rung_url, "application/vnd.apple.mpegurl")
+            assert rung.text == MEDIA_PLAYLIST
+            init, segment = (urljoin(rung_url, uri) for uri in _references(rung.text))
+            assert (await fetch(init, "video/mp4")).content == INIT_BYTES
+            assert (await fetch(segment, "video/iso.segment")).content == SEGMENT_BYTES
+
+        storyboard_url = urljoin(served.url, links["storyboard_url"])
+        storyboard = await fetch(storyboard_url, "text/vtt")
+        assert storyboard.text == STORYBOARD_VTT
+        cues = [line for line in storyboard.text.splitlines() if "#xywh=" in line]
+        assert cues == ["storyboard.jpg#xywh=0,0,160,120", "storyboard.jpg#xywh=160,0,160,120"]
+        sprites = {urldefrag(urljoin(storyboard_url, cue)).url for cue in cues}
+        assert sprites == {urljoin(served.url, links["storyboard_sprite_url"])}
+        assert (await fetch(sprites.pop(), "image/jpeg")).content == SPRITE_BYTES
+        small = await fetch(urljoin(served.url, links["poster_small_url"]), "image/jpeg")
+        assert small.content == POSTER_SMALL_BYTES
 
 
 async def test_signed_urls_expire_and_cannot_be_tampered_with_or_widened(
@@ -120,11 +175,11 @@ async def test_signed_urls_expire_and_cannot_be_tampered_with_or_widened(
         assert (await plain.get(url(poster_only, "metadata/poster.jpg"))).status_code == 200
         assert await code(url(poster_only, "source")) == (403, "signature_invalid")
         ladder = Grant(owner, video_id, "transcode/", future)
-        assert (await plain.get(url(ladder, "transcode/mp4-240p.mp4"))).status_code == 200
+        assert (await plain.get(url(ladder, "transcode/hls/download.mp4"))).status_code == 200
         assert await code(url(ladder, "metadata/poster.jpg")) == (403, "signature_invalid")
         for escape in (
             "transcode/%2e%2e/source",
-            "transcode//mp4-240p.mp4",
+            "transcode//hls/download.mp4",
             "transcode/.x.partial",
         ):
             assert await code(url(ladder, escape)) == (403, "signature_invalid"), escape

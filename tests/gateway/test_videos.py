@@ -11,6 +11,7 @@ from tests.support.bus import eventually
 from tests.support.gateway import (
     POSTER_BYTES,
     RENDITION_BYTES,
+    SKIPPED,
     Gateway,
     metadata_completed,
     publish_job_event,
@@ -55,11 +56,50 @@ async def test_video_detail_has_jobs_metadata_and_renditions(
     assert rendition["name"] == "mp4-240p"
     assert rendition["url"] == f"/api/videos/{video_id}/renditions/mp4-240p"
     assert rendition["rendition"]["video_codec"] == "h264"
+    assert metadata["posters"] == [{"width": 320, "height": 240}] * 2
+    assert metadata["storyboard"] == {
+        "tile_width": 160,
+        "tile_height": 120,
+        "columns": 2,
+        "count": 2,
+        "interval_seconds": 1.0,
+    }
 
     listed = (await gateway.client.get("/api/videos", headers=gateway.auth(token))).json()
     [summary] = listed["items"]
     assert summary["duration_seconds"] == 2.0
     assert summary["poster_url"] == f"/api/videos/{video_id}/poster"
+
+
+async def test_video_detail_lists_every_output_with_its_status_and_signed_url(
+    gateway: Gateway, token: str, jetstream: JetStreamContext, blob_root: Path
+) -> None:
+    video = await _processed(gateway, token, jetstream, blob_root)
+    base = video["playback"]["base_url"]
+    assert base.startswith("/media/")
+    listed = {
+        output["name"]: (output["kind"], output["status"], output["reason"], output["url"])
+        for output in video["outputs"]
+    }
+    skipped = dict.fromkeys(
+        ("1080p", "720p", "480p", "360p"), ("hls_video", "skipped", SKIPPED, None)
+    )
+    assert listed == {
+        **skipped,
+        "240p": ("hls_video", "ready", None, base + "transcode/hls/240p/index.m3u8"),
+        "audio": ("hls_audio", "ready", None, base + "transcode/hls/audio/index.m3u8"),
+        "download": ("mp4", "ready", None, base + "transcode/hls/download.mp4"),
+    }
+    rung = next(output for output in video["outputs"] if output["name"] == "240p")
+    assert (rung["output"]["width"], rung["output"]["height"]) == (320, 240)
+    assert rung["output"]["segment_count"] == 1
+    playback = video["playback"]
+    assert playback["hls_url"] == base + "transcode/hls/master.m3u8"
+    assert playback["mp4_url"] == base + "transcode/hls/download.mp4"
+    assert playback["poster_url"] == base + "metadata/poster.jpg"
+    assert playback["poster_small_url"] == base + "metadata/poster-320.jpg"
+    assert playback["storyboard_url"] == base + "metadata/storyboard.vtt"
+    assert playback["storyboard_sprite_url"] == base + "metadata/storyboard.jpg"
 
 
 async def test_rendition_and_poster_downloads_support_ranges(

@@ -141,7 +141,11 @@ async def test_no_token_in_logs(
     user_id: UUID,
     token: str,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # An in-process uvicorn started earlier in the session (its default log config) stops
+    # the `uvicorn` logger from propagating; caplog listens at the root.
+    monkeypatch.setattr(logging.getLogger("uvicorn"), "propagate", True)
     caplog.set_level(logging.DEBUG)
     bad = expired_token(jwt_secret, user_id)
     await publish_status(jetstream, status_event(user_id, uuid4(), uuid4(), 1))

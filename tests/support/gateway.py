@@ -25,7 +25,16 @@ from contracts.events import (
     MetadataResult,
     TranscodeResult,
 )
-from contracts.media import AudioStreamInfo, BlobRef, MediaProbe, Rendition, VideoStreamInfo
+from contracts.media import (
+    AudioStreamInfo,
+    BlobRef,
+    MediaProbe,
+    PosterImage,
+    Rendition,
+    Storyboard,
+    VideoStreamInfo,
+)
+from contracts.outputs import OutputKind, OutputStatus, TranscodeOutput
 from contracts.streams import JOBS, PROJECTOR
 from services.common.blobs import output_key
 from services.common.bus import MSG_ID_HEADER, state_event_msg_id
@@ -134,17 +143,107 @@ def failed(
     return JobFailedEvent(**_ids(upload, kind, 1), error=error)
 
 
+MASTER_PLAYLIST = """#EXTM3U
+#EXT-X-VERSION:7
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,URI="audio/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=500000,AVERAGE-BANDWIDTH=400000,RESOLUTION=320x240,FRAME-RATE=25.000,CODECS="avc1.64000D,mp4a.40.2",AUDIO="audio"
+240p/index.m3u8
+"""
+MEDIA_PLAYLIST = """#EXTM3U
+#EXT-X-VERSION:7
+#EXT-X-TARGETDURATION:2
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXT-X-MAP:URI="init.mp4"
+#EXTINF:2.000000,
+seg_00000.m4s
+#EXT-X-ENDLIST
+"""
+INIT_BYTES = b"\x00\x00\x00\x18ftypiso6" + b"init" * 8
+SEGMENT_BYTES = b"\x00\x00\x00\x10styp" + bytes(range(200))
+POSTER_SMALL_BYTES = b"\xff\xd8\xff\xe0" + b"small" * 50
+SPRITE_BYTES = b"\xff\xd8\xff\xe0" + b"sprite" * 80
+STORYBOARD_VTT = """WEBVTT
+
+00:00:00.000 --> 00:00:01.000
+storyboard.jpg#xywh=0,0,160,120
+
+00:00:01.000 --> 00:00:02.000
+storyboard.jpg#xywh=160,0,160,120
+"""
+SKIPPED = "The source is 240p; renditions are never upscaled."
+
+
+def _write(blob_root: Path, key: str, data: bytes, content_type: str) -> BlobRef:
+    """Store `data` at `key` under the blob root, as a worker's committed output."""
+    path = blob_root / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return BlobRef(key=key, size_bytes=len(data), content_type=content_type)
+
+
 def transcode_completed(
-    upload: dict[str, Any], blob_root: Path, name: str = "mp4-240p", *, attempt: int = 1
+    upload: dict[str, Any], blob_root: Path, *, attempt: int = 1
 ) -> JobCompletedEvent:
+    """A transcode as the worker reports it, its files written: a one-rung HLS ladder
+    (240p, the source's size; the higher rungs skipped), its audio and the MP4 download."""
     ids = _ids(upload, JobKind.TRANSCODE, attempt)
-    key = output_key(ids["owner_id"], ids["video_id"], "transcode", f"{name}.mp4")
-    (blob_root / key).parent.mkdir(parents=True, exist_ok=True)
-    (blob_root / key).write_bytes(RENDITION_BYTES)
+
+    def key(path: str) -> str:
+        return output_key(ids["owner_id"], ids["video_id"], "transcode", f"hls/{path}")
+
+    mpegurl = "application/vnd.apple.mpegurl"
+    for rung in ("240p", "audio"):
+        _write(blob_root, key(f"{rung}/init.mp4"), INIT_BYTES, "video/mp4")
+        _write(blob_root, key(f"{rung}/seg_00000.m4s"), SEGMENT_BYTES, "video/iso.segment")
+    video = _write(blob_root, key("240p/index.m3u8"), MEDIA_PLAYLIST.encode(), mpegurl)
+    audio = _write(blob_root, key("audio/index.m3u8"), MEDIA_PLAYLIST.encode(), mpegurl)
+    download = _write(blob_root, key("download.mp4"), RENDITION_BYTES, "video/mp4")
+    master = _write(blob_root, key("master.m3u8"), MASTER_PLAYLIST.encode(), mpegurl)
+    picture: dict[str, Any] = {"width": 320, "height": 240, "frame_rate": 25.0}
+    outputs = [
+        *(
+            TranscodeOutput(
+                name=name, kind=OutputKind.HLS_VIDEO, status=OutputStatus.SKIPPED, reason=SKIPPED
+            )
+            for name in ("1080p", "720p", "480p", "360p")
+        ),
+        TranscodeOutput(
+            name="240p",
+            kind=OutputKind.HLS_VIDEO,
+            status=OutputStatus.READY,
+            file=video,
+            size_bytes=len(INIT_BYTES) + len(SEGMENT_BYTES),
+            codecs="avc1.64000D",
+            segment_count=1,
+            duration_seconds=2.0,
+            **picture,
+        ),
+        TranscodeOutput(
+            name="audio",
+            kind=OutputKind.HLS_AUDIO,
+            status=OutputStatus.READY,
+            file=audio,
+            size_bytes=len(INIT_BYTES) + len(SEGMENT_BYTES),
+            codecs="mp4a.40.2",
+            segment_count=1,
+            duration_seconds=2.0,
+        ),
+        TranscodeOutput(
+            name="download",
+            kind=OutputKind.MP4,
+            status=OutputStatus.READY,
+            file=download,
+            size_bytes=download.size_bytes,
+            codecs="avc1.64000D,mp4a.40.2",
+            duration_seconds=2.0,
+            **picture,
+        ),
+    ]
     rendition = Rendition(
-        name=name,
+        name="mp4-240p",
         kind=RenditionKind.VIDEO,
-        file=BlobRef(key=key, size_bytes=len(RENDITION_BYTES), content_type="video/mp4"),
+        file=download,
         container="mp4",
         video_codec="h264",
         audio_codec="aac",
@@ -152,14 +251,25 @@ def transcode_completed(
         height=240,
         duration_seconds=2.0,
     )
-    return JobCompletedEvent(**ids, result=TranscodeResult(renditions=[rendition]))
+    result = TranscodeResult(
+        renditions=[rendition],
+        master_playlist=master,
+        outputs=outputs,
+        duration_seconds=2.0,
+        segment_seconds=2.0,
+    )
+    return JobCompletedEvent(**ids, result=result)
 
 
 def metadata_completed(upload: dict[str, Any], blob_root: Path) -> JobCompletedEvent:
+    """A metadata extraction as the worker reports it, its pictures written: the probe, the
+    poster in two sizes and a two-tile storyboard."""
     ids = _ids(upload, JobKind.METADATA, 1)
-    key = output_key(ids["owner_id"], ids["video_id"], "metadata", "poster.jpg")
-    (blob_root / key).parent.mkdir(parents=True, exist_ok=True)
-    (blob_root / key).write_bytes(POSTER_BYTES)
+
+    def write(name: str, data: bytes, content_type: str) -> BlobRef:
+        key = output_key(ids["owner_id"], ids["video_id"], "metadata", name)
+        return _write(blob_root, key, data, content_type)
+
     probe = MediaProbe(
         container_format="mov,mp4,m4a,3gp,3g2,mj2",
         duration_seconds=2.0,
@@ -182,8 +292,25 @@ def metadata_completed(upload: dict[str, Any], blob_root: Path) -> JobCompletedE
         ),
         stream_count=2,
     )
-    poster = BlobRef(key=key, size_bytes=len(POSTER_BYTES), content_type="image/jpeg")
-    return JobCompletedEvent(**ids, result=MetadataResult(probe=probe, poster=poster))
+    posters = [
+        PosterImage(file=write("poster.jpg", POSTER_BYTES, "image/jpeg"), width=320, height=240),
+        PosterImage(
+            file=write("poster-320.jpg", POSTER_SMALL_BYTES, "image/jpeg"), width=320, height=240
+        ),
+    ]
+    storyboard = Storyboard(
+        sprite=write("storyboard.jpg", SPRITE_BYTES, "image/jpeg"),
+        vtt=write("storyboard.vtt", STORYBOARD_VTT.encode(), "text/vtt"),
+        tile_width=160,
+        tile_height=120,
+        columns=2,
+        count=2,
+        interval_seconds=1.0,
+    )
+    result = MetadataResult(
+        probe=probe, poster=posters[0].file, posters=posters, storyboard=storyboard
+    )
+    return JobCompletedEvent(**ids, result=result)
 
 
 def _state_name(event: JobStateChange) -> subjects.JobStateEvent:

@@ -24,7 +24,7 @@ function start(config: AppConfig, session: Session): void {
 
   const rest = createRestClient({ baseUrl: config.gatewayUrl, token: session.token });
   const jobs = new JobStatusStore();
-  const list = new VideoList(rest, jobs, required<HTMLElement>("#videos"));
+  const list = new VideoList(rest, jobs, required<HTMLElement>("#videos"), config.gatewayUrl);
   const liveState = required<HTMLElement>("#live-state");
   new LiveStatus({
     baseUrl: config.notifierUrl,

@@ -2,7 +2,7 @@
  * thumbnail shown while the pointer moves over the scrubber. */
 import Hls from "hls.js";
 
-import type { VideoWithJobsResponseSchema } from "@echo-video/client";
+import { absoluteUrl, type VideoWithJobsResponseSchema } from "@echo-video/client";
 
 import { el } from "./format.js";
 
@@ -18,7 +18,9 @@ interface Cue {
 
 let hls: Hls | undefined;
 
-export function showVideo(video: VideoWithJobsResponseSchema): void {
+export function showVideo(video: VideoWithJobsResponseSchema, gatewayUrl: string): void {
+  const link = (url: string | null | undefined): string | undefined =>
+    url ? absoluteUrl(gatewayUrl, url) : undefined;
   const section = document.querySelector<HTMLElement>("#detail");
   const player = document.querySelector<HTMLVideoElement>("#player");
   const renditions = document.querySelector<HTMLElement>("#renditions");
@@ -30,7 +32,10 @@ export function showVideo(video: VideoWithJobsResponseSchema): void {
   hls = undefined;
   renditions.textContent = "";
   const playback = video.playback;
-  if (playback?.hls_url && Hls.isSupported()) {
+  const hlsUrl = link(playback?.hls_url);
+  const mp4Url = link(playback?.mp4_url);
+  const posterUrl = link(playback?.poster_url);
+  if (hlsUrl && Hls.isSupported()) {
     const instance = new Hls();
     hls = instance;
     instance.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
@@ -41,15 +46,17 @@ export function showVideo(video: VideoWithJobsResponseSchema): void {
       );
       renditions.dataset.count = String(data.levels.length);
     });
-    instance.loadSource(playback.hls_url);
+    player.dataset.source = hlsUrl;
+    instance.loadSource(hlsUrl);
     instance.attachMedia(player);
-  } else if (playback?.mp4_url) {
-    player.src = playback.mp4_url;
+  } else if (mp4Url) {
+    player.dataset.source = mp4Url;
+    player.src = mp4Url;
     renditions.textContent = "MP4";
     renditions.dataset.count = "1";
   }
-  if (playback?.poster_url) player.poster = playback.poster_url;
-  void setUpStoryboard(player, playback?.storyboard_url ?? undefined);
+  if (posterUrl) player.poster = posterUrl;
+  void setUpStoryboard(player, link(playback?.storyboard_url));
   showMetadata(video);
 }
 
@@ -73,9 +80,10 @@ function showMetadata(video: VideoWithJobsResponseSchema): void {
 
 async function setUpStoryboard(player: HTMLVideoElement, vttUrl: string | undefined): Promise<void> {
   const scrubber = document.querySelector<HTMLElement>("#scrubber");
+  const preview = document.querySelector<HTMLElement>("#storyboard-preview");
   const thumb = document.querySelector<HTMLImageElement>("#storyboard-thumb");
   const label = document.querySelector<HTMLElement>("#scrubber-time");
-  if (!scrubber || !thumb || !label) return;
+  if (!scrubber || !preview || !thumb || !label) return;
   const cues = vttUrl ? parseVtt(await (await fetch(vttUrl)).text(), vttUrl) : [];
   const timeAt = (event: MouseEvent): number => {
     const box = scrubber.getBoundingClientRect();
@@ -88,16 +96,17 @@ async function setUpStoryboard(player: HTMLVideoElement, vttUrl: string | undefi
     label.textContent = `${time.toFixed(1)} s`;
     const cue = cues.find((c) => time >= c.start && time < c.end) ?? cues.at(-1);
     if (!cue) return;
-    thumb.src = cue.url;
-    thumb.style.width = `${cue.w}px`;
-    thumb.style.height = `${cue.h}px`;
-    thumb.style.objectPosition = `-${cue.x}px -${cue.y}px`;
+    if (thumb.src !== cue.url) thumb.src = cue.url;
+    thumb.style.left = `-${cue.x}px`;
+    thumb.style.top = `-${cue.y}px`;
+    preview.style.width = `${cue.w}px`;
+    preview.style.height = `${cue.h}px`;
     const box = scrubber.getBoundingClientRect();
-    thumb.style.left = `${Math.max(0, event.clientX - box.left - cue.w / 2)}px`;
-    thumb.hidden = false;
+    preview.style.left = `${Math.max(0, event.clientX - box.left - cue.w / 2)}px`;
+    preview.hidden = false;
   };
   scrubber.onmouseleave = () => {
-    thumb.hidden = true;
+    preview.hidden = true;
   };
   scrubber.onclick = (event) => {
     player.currentTime = timeAt(event);

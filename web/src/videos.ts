@@ -24,6 +24,7 @@ export class VideoList {
     private readonly rest: EchoRestClient,
     private readonly jobs: JobStatusStore,
     private readonly root: HTMLElement,
+    private readonly gatewayUrl: string,
   ) {
     jobs.subscribe(() => this.render());
   }
@@ -31,7 +32,7 @@ export class VideoList {
   async refresh(): Promise<void> {
     const [videos, jobs] = await Promise.all([
       this.rest.GET("/api/videos", { params: { query: { limit: 50 } } }),
-      this.rest.GET("/api/video-processing-jobs", { params: { query: { limit: 200 } } }),
+      this.rest.GET("/api/video-processing-jobs", { params: { query: { limit: 100 } } }),
     ]);
     this.#videos = expectData(videos).items;
     this.#restJobs = new Map(expectData(jobs).items.map((job) => [job.id, job]));
@@ -110,7 +111,7 @@ export class VideoList {
     const video = expectData(
       await this.rest.GET("/api/videos/{video_id}", { params: { path: { video_id: videoId } } }),
     );
-    showVideo(video);
+    showVideo(video, this.gatewayUrl);
   }
 
   async #delete(videoId: string): Promise<void> {

@@ -48,6 +48,7 @@ export {
   type LiveTransport,
 } from "./live.js";
 export {
+  absoluteUrl,
   createRestClient,
   EchoProblemError,
   expectData,

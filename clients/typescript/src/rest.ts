@@ -57,3 +57,10 @@ function asProblem(error: unknown): ProblemDetails | undefined {
     ? (error as ProblemDetails)
     : undefined;
 }
+
+/** `url` as an absolute URL: the gateway answers root-relative media links (`/media/...`)
+ * unless it knows its public address, and a page on another origin must not resolve them
+ * against itself. */
+export function absoluteUrl(gatewayUrl: string, url: string): string {
+  return new URL(url, gatewayUrl).href;
+}

@@ -16,7 +16,7 @@ from contracts.rest import (
     VideoJobWithDetailsResponseSchema,
 )
 from services.common.logging import log_context
-from services.gateway.api import views
+from services.gateway.api import playback, views
 from services.gateway.api.deps import CurrentUser, OwnedJob, Parts, UserDb
 from services.gateway.api.filters import StatusParam, parse_statuses
 from services.gateway.api.paging import CursorParam, Limit, cursor_from
@@ -87,12 +87,22 @@ async def get_job(job: OwnedJob, conn: UserDb, parts: Parts) -> VideoJobWithDeta
     probe = None
     if job.kind is JobKind.METADATA and job.status is ProcessingStatus.COMPLETED:
         record = await metadata.get_metadata(conn, job.owner_id, job.video_id)
-        probe = views.metadata(record, parts.links) if record else None
+        probe = (
+            views.metadata(record, views.metadata_result_of([job]), parts.links) if record else None
+        )
     attempts = await jobs.attempts_of(conn, job.owner_id, job.id)
+    transcoded = views.transcode_result_of([job])
     return VideoJobWithDetailsResponseSchema(
         **views.job(job).model_dump(),
         video=views.summary(video, parts.links),
-        renditions=views.renditions(job.video_id, views.renditions_of([job]), parts.links),
+        renditions=views.renditions(
+            job.video_id, list(transcoded.renditions) if transcoded else [], parts.links
+        ),
+        outputs=playback.outputs(
+            transcoded, playback.sign_folder(parts, job.owner_id, job.video_id)
+        )
+        if transcoded
+        else [],
         metadata=probe,
         previous_attempts=[
             JobAttemptSchema.model_validate(attempt, from_attributes=True) for attempt in attempts

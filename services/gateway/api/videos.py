@@ -14,12 +14,11 @@ from contracts.rest import (
     VideoWithJobsResponseSchema,
 )
 from services.common.logging import log_context
-from services.gateway.api import views
+from services.gateway.api import playback, views
 from services.gateway.api.deps import CurrentUser, OwnedVideo, Parts, Store, UserDb
 from services.gateway.api.files import serve_blob
 from services.gateway.api.filters import StatusParam, parse_statuses
 from services.gateway.api.paging import CursorParam, Limit, cursor_from
-from services.gateway.api.playback import playback_links
 from services.gateway.api.problems import (
     COMMON_ERRORS,
     PosterNotFoundError,
@@ -86,19 +85,19 @@ async def list_videos(
 async def get_video(video: OwnedVideo, conn: UserDb, parts: Parts) -> VideoWithJobsResponseSchema:
     its_jobs = await jobs.jobs_of_video(conn, video.owner_id, video.id)
     probe = await metadata.get_metadata(conn, video.owner_id, video.id)
-    outputs = views.renditions_of(its_jobs)
+    transcoded = views.transcode_result_of(its_jobs)
+    folder = playback.sign_folder(parts, video.owner_id, video.id)
     return VideoWithJobsResponseSchema(
         **views.video(video).model_dump(),
         jobs=[views.job(job) for job in its_jobs],
-        metadata=views.metadata(probe, parts.links) if probe else None,
-        renditions=views.renditions(video.id, outputs, parts.links),
-        playback=playback_links(
-            video,
-            its_jobs,
-            parts.signer,
-            parts.links,
-            parts.config.gateway.playback_url_ttl_seconds,
+        metadata=views.metadata(probe, views.metadata_result_of(its_jobs), parts.links)
+        if probe
+        else None,
+        renditions=views.renditions(
+            video.id, list(transcoded.renditions) if transcoded else [], parts.links
         ),
+        outputs=playback.outputs(transcoded, folder),
+        playback=playback.playback_links(video, its_jobs, folder),
     )
 
 

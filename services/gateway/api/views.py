@@ -8,7 +8,9 @@ from contracts.enums import JobKind, ProcessingStatus
 from contracts.events import JobResult, MetadataResult, TranscodeResult
 from contracts.media import Rendition
 from contracts.rest import (
+    PosterSizeSchema,
     RenditionResponseSchema,
+    StoryboardSchema,
     VideoJobResponseSchema,
     VideoMetadataResponseSchema,
     VideoResponseSchema,
@@ -56,13 +58,26 @@ def job(record: JobRecord) -> VideoJobResponseSchema:
     return VideoJobResponseSchema.model_validate(record, from_attributes=True)
 
 
-def metadata(record: MetadataRecord, links: Links) -> VideoMetadataResponseSchema:
-    """The stored probe, plus the flat fields the schema computes from it."""
+def metadata(
+    record: MetadataRecord, extracted: MetadataResult | None, links: Links
+) -> VideoMetadataResponseSchema:
+    """The stored probe, plus the flat fields the schema computes from it, and the poster
+    sizes and storyboard layout of the metadata job's result (`extracted`)."""
+    board = extracted.storyboard if extracted else None
     return VideoMetadataResponseSchema.model_validate(
         {
             **record.probe.model_dump(),
             "video_id": record.video_id,
             "poster_url": links.poster(record.video_id) if record.poster_key else None,
+            "posters": [
+                PosterSizeSchema(width=poster.width, height=poster.height)
+                for poster in (extracted.posters if extracted else [])
+            ],
+            "storyboard": StoryboardSchema.model_validate(
+                board.model_dump(exclude={"sprite", "vtt"})
+            )
+            if board
+            else None,
             "created_at": record.created_at,
         }
     )
@@ -82,10 +97,16 @@ def _result(jobs: list[JobRecord], kind: JobKind) -> JobResult | None:
     return None
 
 
-def renditions_of(jobs: list[JobRecord]) -> list[Rendition]:
-    """The outputs of the completed transcode job among `jobs`, if any."""
+def transcode_result_of(jobs: list[JobRecord]) -> TranscodeResult | None:
+    """What the completed transcode job among `jobs` produced, if any."""
     result = _result(jobs, JobKind.TRANSCODE)
-    return list(result.renditions) if isinstance(result, TranscodeResult) else []
+    return result if isinstance(result, TranscodeResult) else None
+
+
+def renditions_of(jobs: list[JobRecord]) -> list[Rendition]:
+    """The download of the completed transcode job among `jobs`, if any."""
+    result = transcode_result_of(jobs)
+    return list(result.renditions) if result else []
 
 
 def metadata_result_of(jobs: list[JobRecord]) -> MetadataResult | None:
