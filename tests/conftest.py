@@ -1,5 +1,6 @@
-"""Session fixtures: a real nats-server (JetStream), a real Postgres, an S3 API server
-and the whole platform, on loopback in temporary directories, stopped by the fixture that started them.
+"""Session fixtures: a real nats-server (JetStream), a real Postgres, an S3 API server and
+the whole platform, on loopback in temporary directories, stopped by the fixture that
+started them.
 
 Test tiers: every test that (transitively) uses a fixture in `SERVER_FIXTURES` is marked
 `servers` at collection, so `pytest -m "not servers"` (`./scripts/test.sh --fast`) runs

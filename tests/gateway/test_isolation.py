@@ -64,6 +64,7 @@ async def test_another_users_video_and_jobs_are_not_found(
     mine = (await gateway.client.get(f"/api/videos/{video_id}", headers=owner)).json()
     assert mine["title"] == "clip.mp4"
     assert len(mine["renditions"]) == 1
+    assert [output["status"] for output in mine["outputs"]].count("ready") == 3
 
 
 async def test_a_video_that_does_not_exist_gets_the_same_404(gateway: Gateway, token: str) -> None:

@@ -6,7 +6,10 @@
  */
 export type EchoContract =
   | AudioStreamInfo
+  | AuthRefresh
+  | AuthRefreshed
   | BlobRef
+  | ConnectionClosing
   | ContainerTags
   | HealthResponseSchema
   | InputNotice
@@ -27,14 +30,20 @@ export type EchoContract =
   | MetadataResult
   | PlaybackLinksSchema
   | PosterImage
+  | PosterSizeSchema
   | ProblemDetails
   | Rendition
   | RenditionResponseSchema
+  | SnapshotEnd
+  | SnapshotStart
   | Storyboard
+  | StoryboardSchema
   | SubtitleStreamInfo
   | TranscodeOutput
+  | TranscodeOutputResponseSchema
   | TranscodeResult
   | UsageSchema
+  | VideoDeleted
   | VideoDeletedEvent
   | VideoJobListResponseSchema
   | VideoJobResponseSchema
@@ -48,6 +57,18 @@ export type EchoContract =
   | VideoUploadResponseSchema
   | VideoUploadedEvent
   | VideoWithJobsResponseSchema;
+/**
+ * Why the notifier ended an open connection (the close frame's reason starts with it;
+ * on SSE it is `connection.closing`'s `reason`).
+ */
+export type CloseReason =
+  | "token_expired"
+  | "invalid_token"
+  | "wrong_user"
+  | "invalid_message"
+  | "slow_consumer"
+  | "going_away"
+  | "unavailable";
 /**
  * Why an upload is not what a web player expects (Mux calls these non-standard input).
  */
@@ -154,6 +175,10 @@ export type ProblemCode =
   | "bus_unavailable"
   | "not_ready"
   | "internal_error";
+/**
+ * Why the notifier sends a snapshot.
+ */
+export type SnapshotReason = "connect" | "resume_too_old" | "resume_unknown";
 
 /**
  * An audio stream as probed.
@@ -201,6 +226,38 @@ export interface AudioStreamInfo {
   sample_rate: number;
 }
 /**
+ * WebSocket, browser to server: authenticate this connection with a newer token of
+ * the same user before the current one expires. Answered by `auth.refreshed`; a token
+ * that is not valid, or another user's, closes the connection.
+ */
+export interface AuthRefresh {
+  /**
+   * A fresh access token of the same user.
+   */
+  access_token: string;
+  /**
+   * Message type.
+   */
+  type: "auth.refresh";
+}
+/**
+ * The token sent with `auth.refresh` now authenticates this connection.
+ */
+export interface AuthRefreshed {
+  /**
+   * When the connection will close unless refreshed.
+   */
+  expires_at: string;
+  /**
+   * Resume point: reconnect with it (`since`, or SSE `Last-Event-ID`) to receive exactly what was recorded after this message. For `job.status` it is the message's own `ECHO_STATUS` sequence; for other types, that of the last status sent before it.
+   */
+  sequence: number;
+  /**
+   * Message type.
+   */
+  type: "auth.refreshed";
+}
+/**
  * A reference to a file in Echo's blob storage; events carry these, never bytes.
  */
 export interface BlobRef {
@@ -220,6 +277,25 @@ export interface BlobRef {
    * Exact size of the stored file.
    */
   size_bytes: number;
+}
+/**
+ * SSE only: the stream ends now, for `reason`. Resume from `sequence` unless the
+ * reason is about the token, which needs a new one first.
+ */
+export interface ConnectionClosing {
+  /**
+   * What to do, for people.
+   */
+  detail: string;
+  reason: CloseReason;
+  /**
+   * Resume point: reconnect with it (`since`, or SSE `Last-Event-ID`) to receive exactly what was recorded after this message. For `job.status` it is the message's own `ECHO_STATUS` sequence; for other types, that of the last status sent before it.
+   */
+  sequence: number;
+  /**
+   * Message type.
+   */
+  type: "connection.closing";
 }
 /**
  * Descriptive tags the file carries, when present.
@@ -1209,6 +1285,10 @@ export interface PlaybackLinksSchema {
    */
   mp4_url: string | null;
   /**
+   * The poster's smallest size (320 wide, for lists), else the poster itself.
+   */
+  poster_small_url: string | null;
+  /**
    * The poster image, once extracted.
    */
   poster_url: string | null;
@@ -1217,9 +1297,26 @@ export interface PlaybackLinksSchema {
    */
   source_url: string;
   /**
-   * The storyboard's WebVTT, once produced.
+   * The storyboard's sprite sheet JPEG, once produced.
+   */
+  storyboard_sprite_url: string | null;
+  /**
+   * The storyboard's WebVTT, once produced; its cues point into the sprite relatively (`storyboard.jpg#xywh=x,y,w,h`).
    */
   storyboard_url: string | null;
+}
+/**
+ * One size the poster exists in.
+ */
+export interface PosterSizeSchema {
+  /**
+   * Height in pixels.
+   */
+  height: number;
+  /**
+   * Width in pixels.
+   */
+  width: number;
 }
 /**
  * An HTTP error, as RFC 9457 problem details with a machine-readable `code`.
@@ -1268,6 +1365,105 @@ export interface RenditionResponseSchema {
    * Authenticated download URL (supports HTTP range requests).
    */
   url: string;
+}
+/**
+ * The snapshot is complete; live messages follow.
+ */
+export interface SnapshotEnd {
+  /**
+   * How many `job.status` messages the snapshot held.
+   */
+  jobs: number;
+  /**
+   * Resume point: reconnect with it (`since`, or SSE `Last-Event-ID`) to receive exactly what was recorded after this message. For `job.status` it is the message's own `ECHO_STATUS` sequence; for other types, that of the last status sent before it.
+   */
+  sequence: number;
+  /**
+   * Message type.
+   */
+  type: "snapshot.end";
+}
+/**
+ * The `job.status` messages up to `snapshot.end` are the current state of your jobs
+ * (not finished, or finished recently); drop any job you hold that is not among them.
+ */
+export interface SnapshotStart {
+  reason: SnapshotReason;
+  /**
+   * Resume point: reconnect with it (`since`, or SSE `Last-Event-ID`) to receive exactly what was recorded after this message. For `job.status` it is the message's own `ECHO_STATUS` sequence; for other types, that of the last status sent before it.
+   */
+  sequence: number;
+  /**
+   * Message type.
+   */
+  type: "snapshot.start";
+}
+/**
+ * How the storyboard's sprite is laid out (its files: `playback.storyboard_url` and
+ * `playback.storyboard_sprite_url`).
+ */
+export interface StoryboardSchema {
+  /**
+   * Thumbnails per row of the sprite.
+   */
+  columns: number;
+  /**
+   * Number of thumbnails (and of WebVTT cues).
+   */
+  count: number;
+  /**
+   * Time each thumbnail stands for.
+   */
+  interval_seconds: number;
+  /**
+   * Height of one thumbnail in pixels.
+   */
+  tile_height: number;
+  /**
+   * Width of one thumbnail in pixels.
+   */
+  tile_width: number;
+}
+/**
+ * One output of a transcode (a ladder rung, its audio or the download), ready or not.
+ */
+export interface TranscodeOutputResponseSchema {
+  kind: OutputKind;
+  /**
+   * Output name: `1080p` .. `240p`, `audio`, `download`.
+   */
+  name: string;
+  output: TranscodeOutput;
+  /**
+   * Why it was skipped or failed, for a person.
+   */
+  reason: string | null;
+  status: OutputStatus;
+  /**
+   * Signed URL of its media playlist or file (no `Authorization` header needed; expires with `playback.expires_at`); ready outputs only.
+   */
+  url: string | null;
+}
+/**
+ * The video was deleted: forget its jobs; no message about them follows.
+ */
+export interface VideoDeleted {
+  /**
+   * Its jobs.
+   */
+  job_ids: string[];
+  /**
+   * Resume point: reconnect with it (`since`, or SSE `Last-Event-ID`) to receive exactly what was recorded after this message. For `job.status` it is the message's own `ECHO_STATUS` sequence; for other types, that of the last status sent before it.
+   */
+  sequence: number;
+  /**
+   * Message type.
+   */
+  type: "video.deleted";
+  /**
+   * The deleted video.
+   */
+  video_id: string;
 }
 /**
  * A video was deleted. Published after its jobs' subjects were purged from
@@ -1411,6 +1607,10 @@ export interface VideoJobWithDetailsResponseSchema {
    */
   metadata: VideoMetadataResponseSchema | null;
   /**
+   * Every output of a completed transcode job with its status, as on the video.
+   */
+  outputs: TranscodeOutputResponseSchema[];
+  /**
    * Earlier attempts, oldest first (kept on retry).
    */
   previous_attempts: JobAttemptSchema[];
@@ -1419,7 +1619,7 @@ export interface VideoJobWithDetailsResponseSchema {
    */
   progress: number;
   /**
-   * Outputs of a completed transcode job.
+   * The download of a completed transcode job.
    */
   renditions: RenditionResponseSchema[];
   /**
@@ -1502,6 +1702,10 @@ export interface VideoMetadataResponseSchema {
    */
   poster_url: string | null;
   /**
+   * The sizes the poster exists in, largest first (`playback.poster_url`, then `playback.poster_small_url`); empty for audio-only files.
+   */
+  posters: PosterSizeSchema[];
+  /**
    * File size.
    */
   size_bytes: number;
@@ -1509,6 +1713,10 @@ export interface VideoMetadataResponseSchema {
    * Timestamp where the container's first stream starts.
    */
   start_time_seconds: number | null;
+  /**
+   * The storyboard's layout; absent for audio-only files.
+   */
+  storyboard: StoryboardSchema | null;
   /**
    * Streams of every type in the container.
    */
@@ -1733,6 +1941,10 @@ export interface VideoWithJobsResponseSchema {
    */
   original_filename: string;
   /**
+   * Every output of the completed transcode with its status: each ladder rung (ready, or skipped with the reason), the audio and the download.
+   */
+  outputs: TranscodeOutputResponseSchema[];
+  /**
    * The owner's user id.
    */
   owner_id: string;
@@ -1741,7 +1953,7 @@ export interface VideoWithJobsResponseSchema {
    */
   playback: PlaybackLinksSchema | null;
   /**
-   * Finished outputs.
+   * The download, once transcoded.
    */
   renditions: RenditionResponseSchema[];
   /**

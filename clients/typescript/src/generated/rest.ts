@@ -668,6 +668,18 @@ export interface components {
             user_id: string;
         };
         /**
+         * OutputKind
+         * @description What an output holds.
+         * @enum {string}
+         */
+        OutputKind: "hls_video" | "hls_audio" | "mp4" | "m4a";
+        /**
+         * OutputStatus
+         * @description Whether an output was written.
+         * @enum {string}
+         */
+        OutputStatus: "ready" | "skipped" | "failed";
+        /**
          * PlaybackLinksSchema
          * @description Signed URLs a browser fetches without headers (`<video>`, hls.js, `<img>`).
          *
@@ -698,6 +710,11 @@ export interface components {
              */
             mp4_url?: string | null;
             /**
+             * Poster Small Url
+             * @description The poster's smallest size (320 wide, for lists), else the poster itself.
+             */
+            poster_small_url?: string | null;
+            /**
              * Poster Url
              * @description The poster image, once extracted.
              */
@@ -708,8 +725,13 @@ export interface components {
              */
             source_url: string;
             /**
+             * Storyboard Sprite Url
+             * @description The storyboard's sprite sheet JPEG, once produced.
+             */
+            storyboard_sprite_url?: string | null;
+            /**
              * Storyboard Url
-             * @description The storyboard's WebVTT, once produced.
+             * @description The storyboard's WebVTT, once produced; its cues point into the sprite relatively (`storyboard.jpg#xywh=x,y,w,h`).
              */
             storyboard_url?: string | null;
         };
@@ -744,6 +766,11 @@ export interface components {
              */
             mp4_url: string | null;
             /**
+             * Poster Small Url
+             * @description The poster's smallest size (320 wide, for lists), else the poster itself.
+             */
+            poster_small_url: string | null;
+            /**
              * Poster Url
              * @description The poster image, once extracted.
              */
@@ -754,10 +781,31 @@ export interface components {
              */
             source_url: string;
             /**
+             * Storyboard Sprite Url
+             * @description The storyboard's sprite sheet JPEG, once produced.
+             */
+            storyboard_sprite_url: string | null;
+            /**
              * Storyboard Url
-             * @description The storyboard's WebVTT, once produced.
+             * @description The storyboard's WebVTT, once produced; its cues point into the sprite relatively (`storyboard.jpg#xywh=x,y,w,h`).
              */
             storyboard_url: string | null;
+        };
+        /**
+         * PosterSizeSchema
+         * @description One size the poster exists in.
+         */
+        PosterSizeSchema: {
+            /**
+             * Height
+             * @description Height in pixels.
+             */
+            height: number;
+            /**
+             * Width
+             * @description Width in pixels.
+             */
+            width: number;
         };
         /**
          * ProblemCode
@@ -945,6 +993,38 @@ export interface components {
             url: string;
         };
         /**
+         * StoryboardSchema
+         * @description How the storyboard's sprite is laid out (its files: `playback.storyboard_url` and
+         *     `playback.storyboard_sprite_url`).
+         */
+        StoryboardSchema: {
+            /**
+             * Columns
+             * @description Thumbnails per row of the sprite.
+             */
+            columns: number;
+            /**
+             * Count
+             * @description Number of thumbnails (and of WebVTT cues).
+             */
+            count: number;
+            /**
+             * Interval Seconds
+             * @description Time each thumbnail stands for.
+             */
+            interval_seconds: number;
+            /**
+             * Tile Height
+             * @description Height of one thumbnail in pixels.
+             */
+            tile_height: number;
+            /**
+             * Tile Width
+             * @description Width of one thumbnail in pixels.
+             */
+            tile_width: number;
+        };
+        /**
          * SubtitleStreamInfo
          * @description A subtitle stream as probed (kept in the file; Echo does not convert it yet).
          */
@@ -1019,6 +1099,198 @@ export interface components {
              * @description Track title, if set.
              */
             title: string | null;
+        };
+        /**
+         * TranscodeOutput
+         * @description One output of a transcode, ready or not.
+         */
+        "TranscodeOutput-Input": {
+            /**
+             * Average Bitrate
+             * @description Bits per second over the whole output.
+             */
+            average_bitrate?: number | null;
+            /**
+             * Codecs
+             * @description RFC 6381 codecs, e.g. `avc1.64001F,mp4a.40.2`.
+             */
+            codecs?: string | null;
+            /**
+             * Duration Seconds
+             * @description Output duration.
+             */
+            duration_seconds?: number | null;
+            /** @description The media playlist of an HLS rendition, or the MP4/M4A file; absent unless ready. */
+            file?: components["schemas"]["BlobRef-Input"] | null;
+            /**
+             * Frame Rate
+             * @description Constant frames per second; none for audio.
+             */
+            frame_rate?: number | null;
+            /**
+             * Height
+             * @description Picture height; none for audio.
+             */
+            height?: number | null;
+            /** @description What the output holds. */
+            kind: components["schemas"]["OutputKind"];
+            /**
+             * Name
+             * @description Stable name: `1080p` .. `240p` (or the source's own `NNNp`), `audio`, `download`.
+             */
+            name: string;
+            /**
+             * Peak Bitrate
+             * @description Highest segment bit rate (HLS `BANDWIDTH`).
+             */
+            peak_bitrate?: number | null;
+            /**
+             * Reason
+             * @description Why it was skipped or failed, for a person.
+             */
+            reason?: string | null;
+            /**
+             * Segment Count
+             * @description HLS segments (0 for the MP4/M4A download).
+             * @default 0
+             */
+            segment_count: number;
+            /**
+             * Size Bytes
+             * @description Bytes of every file of the output.
+             * @default 0
+             */
+            size_bytes: number;
+            /** @description Whether it was written. */
+            status: components["schemas"]["OutputStatus"];
+            /**
+             * Width
+             * @description Picture width; none for audio.
+             */
+            width?: number | null;
+        };
+        /**
+         * TranscodeOutput
+         * @description One output of a transcode, ready or not.
+         */
+        "TranscodeOutput-Output": {
+            /**
+             * Average Bitrate
+             * @description Bits per second over the whole output.
+             */
+            average_bitrate: number | null;
+            /**
+             * Codecs
+             * @description RFC 6381 codecs, e.g. `avc1.64001F,mp4a.40.2`.
+             */
+            codecs: string | null;
+            /**
+             * Duration Seconds
+             * @description Output duration.
+             */
+            duration_seconds: number | null;
+            /** @description The media playlist of an HLS rendition, or the MP4/M4A file; absent unless ready. */
+            file: components["schemas"]["BlobRef-Output"] | null;
+            /**
+             * Frame Rate
+             * @description Constant frames per second; none for audio.
+             */
+            frame_rate: number | null;
+            /**
+             * Height
+             * @description Picture height; none for audio.
+             */
+            height: number | null;
+            /** @description What the output holds. */
+            kind: components["schemas"]["OutputKind"];
+            /**
+             * Name
+             * @description Stable name: `1080p` .. `240p` (or the source's own `NNNp`), `audio`, `download`.
+             */
+            name: string;
+            /**
+             * Peak Bitrate
+             * @description Highest segment bit rate (HLS `BANDWIDTH`).
+             */
+            peak_bitrate: number | null;
+            /**
+             * Reason
+             * @description Why it was skipped or failed, for a person.
+             */
+            reason: string | null;
+            /**
+             * Segment Count
+             * @description HLS segments (0 for the MP4/M4A download).
+             * @default 0
+             */
+            segment_count: number;
+            /**
+             * Size Bytes
+             * @description Bytes of every file of the output.
+             * @default 0
+             */
+            size_bytes: number;
+            /** @description Whether it was written. */
+            status: components["schemas"]["OutputStatus"];
+            /**
+             * Width
+             * @description Picture width; none for audio.
+             */
+            width: number | null;
+        };
+        /**
+         * TranscodeOutputResponseSchema
+         * @description One output of a transcode (a ladder rung, its audio or the download), ready or not.
+         */
+        "TranscodeOutputResponseSchema-Input": {
+            /** @description What the output holds. */
+            kind: components["schemas"]["OutputKind"];
+            /**
+             * Name
+             * @description Output name: `1080p` .. `240p`, `audio`, `download`.
+             */
+            name: string;
+            /** @description Technical description. */
+            output: components["schemas"]["TranscodeOutput-Input"];
+            /**
+             * Reason
+             * @description Why it was skipped or failed, for a person.
+             */
+            reason?: string | null;
+            /** @description Whether it was written. */
+            status: components["schemas"]["OutputStatus"];
+            /**
+             * Url
+             * @description Signed URL of its media playlist or file (no `Authorization` header needed; expires with `playback.expires_at`); ready outputs only.
+             */
+            url?: string | null;
+        };
+        /**
+         * TranscodeOutputResponseSchema
+         * @description One output of a transcode (a ladder rung, its audio or the download), ready or not.
+         */
+        "TranscodeOutputResponseSchema-Output": {
+            /** @description What the output holds. */
+            kind: components["schemas"]["OutputKind"];
+            /**
+             * Name
+             * @description Output name: `1080p` .. `240p`, `audio`, `download`.
+             */
+            name: string;
+            /** @description Technical description. */
+            output: components["schemas"]["TranscodeOutput-Output"];
+            /**
+             * Reason
+             * @description Why it was skipped or failed, for a person.
+             */
+            reason: string | null;
+            /** @description Whether it was written. */
+            status: components["schemas"]["OutputStatus"];
+            /**
+             * Url
+             * @description Signed URL of its media playlist or file (no `Authorization` header needed; expires with `playback.expires_at`); ready outputs only.
+             */
+            url: string | null;
         };
         /**
          * UsageSchema
@@ -1248,6 +1520,11 @@ export interface components {
             /** @description Result of a completed metadata job. */
             metadata: components["schemas"]["VideoMetadataResponseSchema"] | null;
             /**
+             * Outputs
+             * @description Every output of a completed transcode job with its status, as on the video.
+             */
+            outputs: components["schemas"]["TranscodeOutputResponseSchema-Output"][];
+            /**
              * Previous Attempts
              * @description Earlier attempts, oldest first (kept on retry).
              */
@@ -1259,7 +1536,7 @@ export interface components {
             progress: number;
             /**
              * Renditions
-             * @description Outputs of a completed transcode job.
+             * @description The download of a completed transcode job.
              */
             renditions: components["schemas"]["RenditionResponseSchema-Output"][];
             /**
@@ -1379,6 +1656,11 @@ export interface components {
              */
             poster_url: string | null;
             /**
+             * Posters
+             * @description The sizes the poster exists in, largest first (`playback.poster_url`, then `playback.poster_small_url`); empty for audio-only files.
+             */
+            posters: components["schemas"]["PosterSizeSchema"][];
+            /**
              * Size Bytes
              * @description File size.
              */
@@ -1388,6 +1670,8 @@ export interface components {
              * @description Timestamp where the container's first stream starts.
              */
             start_time_seconds: number | null;
+            /** @description The storyboard's layout; absent for audio-only files. */
+            storyboard: components["schemas"]["StoryboardSchema"] | null;
             /**
              * Stream Count
              * @description Streams of every type in the container.
@@ -1936,6 +2220,11 @@ export interface components {
              */
             original_filename: string;
             /**
+             * Outputs
+             * @description Every output of the completed transcode with its status: each ladder rung (ready, or skipped with the reason), the audio and the download.
+             */
+            outputs: components["schemas"]["TranscodeOutputResponseSchema-Output"][];
+            /**
              * Owner Id
              * Format: uuid
              * @description The owner's user id.
@@ -1945,7 +2234,7 @@ export interface components {
             playback: components["schemas"]["PlaybackLinksSchema-Output"] | null;
             /**
              * Renditions
-             * @description Finished outputs.
+             * @description The download, once transcoded.
              */
             renditions: components["schemas"]["RenditionResponseSchema-Output"][];
             /**
