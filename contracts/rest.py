@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, computed_field
+from pydantic import ConfigDict, Field, computed_field
 
 from contracts.base import ContractModel
 from contracts.enums import JobErrorCode, JobKind, ProcessingStatus
@@ -252,7 +252,13 @@ class VideoUploadResponseSchema(ContractModel):
 
 
 class VideoMetadataUpdateRequestSchema(ContractModel):
-    """Owner-editable descriptive fields of a video; omitted fields stay as they are."""
+    """Owner-editable descriptive fields of a video; omitted fields stay as they are.
+
+    A request, not a message: the gateway is its only reader, so an unknown field is a
+    client's typo and is refused (422) rather than silently dropped.
+    """
+
+    model_config = ConfigDict(extra="forbid")  # merged over ContractModel's
 
     title: str | None = Field(
         default=None,

@@ -6,6 +6,8 @@
   is connected), so it cannot drift from the code;
 - `docs/asyncapi/notifier.json`: what the notifier sends browsers over WebSocket and SSE;
 - `docs/openapi.json`: the gateway's OpenAPI document, as `create_app(config).openapi()`;
+- `docs/configuration.md`: every environment variable of every process, from the settings
+  classes (`services.devstack.reference`);
 - `clients/typescript/src/generated/{rest,contracts,live}.ts`: the TypeScript client's
   types, by openapi-typescript (REST) and json-schema-to-typescript (contracts, live
   messages) (`clients/typescript/scripts/
@@ -34,6 +36,7 @@ from services.common.settings import (
     BusSettings,
     DatabaseSettings,
 )
+from services.devstack.reference import write_reference
 from services.gateway.app import create_app as create_gateway
 from services.gateway.settings import GatewayConfig, GatewaySettings
 from services.metadata.app import create_app as create_metadata
@@ -166,11 +169,13 @@ def write_typescript(root: Path) -> list[Path]:
 
 
 def generate_python(root: Path = ROOT) -> list[Path]:
-    """The artefacts Python writes alone: JSON Schemas, AsyncAPI and OpenAPI documents."""
+    """The artefacts Python writes alone: JSON Schemas, AsyncAPI and OpenAPI documents, and
+    the configuration reference."""
     return [
         *write_schemas(root / SCHEMA_DIR),
         *write_asyncapi(root / ASYNCAPI_DIR),
         write_openapi(root / OPENAPI_FILE),
+        write_reference(root),
     ]
 
 

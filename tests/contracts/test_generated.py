@@ -21,6 +21,7 @@ from services.devstack.generate import (
     node_missing,
     write_typescript,
 )
+from services.devstack.reference import REFERENCE_PATH
 
 
 def _stale(tmp_path: Path, written: Iterable[Path], committed: Iterable[Path]) -> list[str]:
@@ -43,6 +44,7 @@ def test_every_python_generated_artefact_is_current(tmp_path: Path) -> None:
     committed = [
         *(path for folder in (SCHEMA_DIR, ASYNCAPI_DIR) for path in (ROOT / folder).glob("*.json")),
         *([ROOT / OPENAPI_FILE] if (ROOT / OPENAPI_FILE).exists() else []),
+        *([ROOT / REFERENCE_PATH] if (ROOT / REFERENCE_PATH).exists() else []),
     ]
     stale = _stale(tmp_path, written, committed)
     assert not stale, f"stale generated files: {', '.join(stale)}; run `{COMMAND}`"

@@ -214,6 +214,7 @@ async def test_patch_validation_errors_are_problems(gateway: Gateway, token: str
         ({"title": "x" * 301}, ["body", "title"]),
         ({"tags": ["ok", "t" * 65]}, ["body", "tags", 1]),
         ({"tags": [f"t{n}" for n in range(51)]}, ["body", "tags"]),
+        ({"titel": "typo"}, ["body", "titel"]),  # a request's unknown field is a typo
         ("not json", ["body"]),
         (b'{"title": "\xff\xfe"}', ["body"]),  # not UTF-8
     ]

@@ -1788,6 +1788,9 @@ export interface VideoListResponseSchema {
 }
 /**
  * Owner-editable descriptive fields of a video; omitted fields stay as they are.
+ *
+ * A request, not a message: the gateway is its only reader, so an unknown field is a
+ * client's typo and is refused (422) rather than silently dropped.
  */
 export interface VideoMetadataUpdateRequestSchema {
   /**

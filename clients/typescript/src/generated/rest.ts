@@ -1711,6 +1711,9 @@ export interface components {
         /**
          * VideoMetadataUpdateRequestSchema
          * @description Owner-editable descriptive fields of a video; omitted fields stay as they are.
+         *
+         *     A request, not a message: the gateway is its only reader, so an unknown field is a
+         *     client's typo and is refused (422) rather than silently dropped.
          */
         VideoMetadataUpdateRequestSchema: {
             /**
