@@ -1,13 +1,14 @@
 """Decoding untrusted streams: whitelisted decoders, a time budget, typed damage."""
 
 import time
-from collections.abc import Iterator
-from typing import overload
+from collections.abc import Callable, Iterator
+from typing import Any, overload
 
 import av.error
 from av.audio.frame import AudioFrame
 from av.audio.stream import AudioStream
 from av.container import InputContainer
+from av.packet import Packet
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
@@ -22,16 +23,20 @@ def decode(
     limits: MediaLimits,
     *,
     started_at: float | None = None,
+    on_empty_packet: Callable[["Packet[Any]"], None] | None = None,
 ) -> Iterator[VideoFrame | AudioFrame]:
     """Decode the given streams in file order, raising `MediaError` on damage or overrun.
 
     Zero-size packets (Ogg Theora repeat-frame markers) are skipped: they carry
-    no picture and make the decoder fail with EINVAL.
+    no picture and make the decoder fail with EINVAL. `on_empty_packet` is told of each,
+    for a caller that must know how long the last picture lasts.
     """
     started = time.monotonic() if started_at is None else started_at
     try:
         for packet in container.demux(streams):
             if packet.size == 0 and packet.pts is not None:
+                if on_empty_packet is not None:
+                    on_empty_packet(packet)
                 continue
             for frame in packet.decode():
                 if isinstance(frame, VideoFrame | AudioFrame):

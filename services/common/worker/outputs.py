@@ -11,43 +11,22 @@ folder (which holds the upload), and refuses to write when that folder is gone.
 """
 
 import contextlib
-import hashlib
 import logging
 import os
 import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from contracts.enums import JobErrorCode
 from contracts.events import JobRequestedCommand
-from services.common.blobs import LocalBlobStore, source_key
+from services.common.blobs import BlobWriter, LocalBlobStore, source_key
 from services.common.media import MediaError
 
 logger = logging.getLogger(__name__)
 
 PARTIAL_SUFFIX = ".partial"
-
-
-@dataclass
-class StagedWriter:
-    """An open staged blob; `write` streams bytes and tracks size and digest."""
-
-    file: BinaryIO
-    size_bytes: int = 0
-    _digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
-
-    def write(self, chunk: bytes) -> None:
-        self.file.write(chunk)
-        self._digest.update(chunk)
-        self.size_bytes += len(chunk)
-
-    @property
-    def sha256(self) -> str:
-        return self._digest.hexdigest()
 
 
 class StagedOutputs:
@@ -149,10 +128,10 @@ class StagedOutputs:
                 _replace_folder(temp, target)
 
     @contextlib.contextmanager
-    def writer(self, key: str) -> Iterator[StagedWriter]:
+    def writer(self, key: str) -> Iterator[BlobWriter]:
         """Stream `key`'s bytes into a staged file, synced to disk when the block ends."""
         with self.staged_file(key) as temp, temp.open("wb") as file:
-            writer = StagedWriter(file)
+            writer = BlobWriter(file)
             yield writer
             file.flush()
             os.fsync(file.fileno())

@@ -16,7 +16,7 @@ import contextlib
 import itertools
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -35,7 +35,7 @@ from av.video.frame import PictureType, VideoFrame
 from av.video.stream import VideoStream
 
 from contracts.enums import JobErrorCode
-from services.common.media import MediaError, MediaLimits, open_untrusted
+from services.common.media import MediaError, MediaLimits, decode, open_untrusted
 from services.transcoder.ladder.rungs import Rung
 from services.transcoder.ladder.source import SourcePlan, check_complete
 from services.transcoder.ladder.types import LadderCancelledError, LadderOptions
@@ -513,7 +513,9 @@ def _decode_into(
         streams.append(video_in)
     if audio is not None:
         streams.append(next(s for s in container.streams.audio if s.index == plan.audio_index))
-    for frame in _decode(container, streams, limits, started, video):
+    for frame in decode(
+        container, streams, limits, started_at=started, on_empty_packet=_repeats_of(video)
+    ):
         if should_stop():
             raise LadderCancelledError
         if isinstance(frame, VideoFrame):
@@ -527,35 +529,16 @@ def _decode_into(
                 on_media_time(audio.end_seconds)
 
 
-def _decode(
-    container: InputContainer,
-    streams: list[VideoStream | AudioStream],
-    limits: MediaLimits,
-    started: float,
-    video: _VideoLadder | None,
-) -> Iterator[VideoFrame | AudioFrame]:
-    """`services.common.media.decode`, telling `video` where empty repeat packets end."""
-    try:
-        for packet in container.demux(streams):
-            if packet.size == 0 and packet.pts is not None:
-                if video is not None and packet.stream.type == "video" and packet.time_base:
-                    video.repeat_until(packet.pts + max(1, packet.duration or 0), packet.time_base)
-                continue
-            for frame in packet.decode():
-                if isinstance(frame, VideoFrame | AudioFrame):
-                    yield frame
-            if time.monotonic() - started > limits.max_decode_seconds:
-                raise MediaError(
-                    JobErrorCode.LIMIT_EXCEEDED,
-                    f"Processing took longer than {limits.max_decode_seconds:.0f} s and was "
-                    "stopped.",
-                )
-    except av.error.FFmpegError as error:
-        raise MediaError(
-            JobErrorCode.DAMAGED_MEDIA,
-            f"The file is damaged or truncated: decoding failed ({error.strerror or error}). "
-            "Upload the complete original file.",
-        ) from error
+def _repeats_of(video: _VideoLadder | None) -> Callable[["Packet[Any]"], None] | None:
+    """Tells `video` where an empty repeat packet (Ogg Theora) extends its last picture."""
+    if video is None:
+        return None
+
+    def repeat(packet: "Packet[Any]") -> None:
+        if packet.stream.type == "video" and packet.time_base and packet.pts is not None:
+            video.repeat_until(packet.pts + max(1, packet.duration or 0), packet.time_base)
+
+    return repeat
 
 
 def _abandon(outputs: list[OutputContainer], staging: Path) -> None:
