@@ -143,9 +143,13 @@ async def test_no_token_in_logs(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # An in-process uvicorn started earlier in the session (its default log config) stops
-    # the `uvicorn` logger from propagating; caplog listens at the root.
-    monkeypatch.setattr(logging.getLogger("uvicorn"), "propagate", True)
+    # Earlier tests leave global logging state behind (an in-process uvicorn's default log
+    # config stops `uvicorn` propagating; a library's dictConfig may disable loggers that
+    # exist): caplog listens at the root, so uvicorn's loggers must be live and propagate.
+    for name in ("uvicorn", "uvicorn.error"):
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+        caplog.set_level(logging.DEBUG, logger=name)
     caplog.set_level(logging.DEBUG)
     bad = expired_token(jwt_secret, user_id)
     await publish_status(jetstream, status_event(user_id, uuid4(), uuid4(), 1))
