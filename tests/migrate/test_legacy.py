@@ -26,7 +26,8 @@ from contracts import subjects
 from contracts.enums import JobKind
 from contracts.events import JobRequestedCommand
 from contracts.media import BlobRef
-from contracts.streams import JOBS, VIDEOS, WORKERS
+from contracts.streams import JOBS, PROJECTOR, VIDEOS, WORKERS
+from contracts.subjects import JobStateEvent
 from services.common.bus import command_msg_id
 from services.devstack.servers import NatsServer
 from tests.support.bus import msg_id, stream_messages
@@ -165,3 +166,29 @@ async def test_unacknowledged_dispatches_become_commands_and_old_consumers_go(
     assert [(m.seq, msg_id(m)) for m in await stream_messages(js, JOBS.name)] == before
     # The dispatch the transcoder had already done was not run again.
     assert command_msg_id(first.jobs[JobKind.TRANSCODE], 1) not in commands
+
+
+async def test_the_projector_keeps_its_place_when_its_filter_narrows(
+    old_server: NatsServer, old_bus: NatsClient
+) -> None:
+    """The older projector read all of `echo.jobs.>`; the migrate step narrows it to state
+    events in place, so an event it had not projected yet is still waiting for it."""
+    js = old_bus.jetstream()
+    await js.add_stream(StreamConfig(name=JOBS.name, subjects=[subjects.JOBS]))
+    await js.add_consumer(
+        JOBS.name,
+        ConsumerConfig(
+            durable_name=PROJECTOR.durable,
+            filter_subject=subjects.JOBS,
+            ack_policy=AckPolicy.EXPLICIT,
+        ),
+    )
+    await js.publish(
+        subjects.job_event(JobKind.TRANSCODE, JobStateEvent.COMPLETED), b"{}", stream=JOBS.name
+    )
+
+    await _migrate(old_server.url)
+
+    info = await js.consumer_info(JOBS.name, PROJECTOR.durable)
+    assert info.config.filter_subjects == list(PROJECTOR.filter_subjects)
+    assert info.num_pending == 1
