@@ -11,9 +11,12 @@ echoctl me                        who you are, and your usage against the quota
 
 import asyncio
 import mimetypes
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 from urllib.parse import urljoin
 from uuid import UUID
@@ -192,6 +195,27 @@ def _upload_multipart(api: EchoApi, file: Path, title: str | None) -> UUID:
         return api.upload(body, bar.advance).video.id
 
 
+@contextmanager
+def _stop_between_chunks() -> Iterator[threading.Event]:
+    """Ctrl-C stops the upload after the chunk in flight; a second Ctrl-C stops it at once.
+
+    A `KeyboardInterrupt` raised wherever the signal lands can be swallowed (Python only
+    prints it when it hits a finalizer, such as urllib3 closing a pooled connection), and
+    the upload would carry on; a flag checked between chunks cannot be lost.
+    """
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _upload_resumable(
     endpoints: config.Endpoints, file: Path, title: str | None, chunk_size: int
 ) -> UUID:
@@ -213,9 +237,14 @@ def _upload_resumable(
                 f"({transfer.length - transfer.resumed_from} to send)"
             )
         try:
-            with upload_progress(console, file.name, transfer.length, transfer.offset) as bar:
+            with (
+                _stop_between_chunks() as stop,
+                upload_progress(console, file.name, transfer.length, transfer.offset) as bar,
+            ):
                 for offset in transfer.send():
                     bar.reach(offset)
+                    if stop.is_set():
+                        raise KeyboardInterrupt
         except KeyboardInterrupt:
             errors.print(
                 f"Interrupted after {transfer.offset} of {transfer.length} bytes: "
